@@ -1,0 +1,1 @@
+"""The Beam jobs of feedshield, their stages, and the command line."""

