@@ -6,6 +6,7 @@ tested without a shell.
 """
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from pipelines import exit_codes
@@ -15,6 +16,56 @@ def _fixtures(args: argparse.Namespace) -> int:
     import fixtures
     fixtures.write(args.count, args.seed, Path(args.out), Path(args.labels) if args.labels else None)
     print(f"wrote {args.count} records to {args.out}" + (f" and labels to {args.labels}" if args.labels else ""))
+    return exit_codes.OK
+
+
+def _iso_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a date as YYYY-MM-DD") from None
+
+
+def _load_or_report(paths):
+    """Load every contract; print each error to stderr. None if any failed."""
+    from redaction_rules.contract_loader import ContractError, load_contract
+    loaded, failed = [], False
+    for path in paths:
+        try:
+            loaded.append(load_contract(path))
+        except ContractError as exc:
+            failed = True
+            for message in exc.messages:
+                print(message, file=sys.stderr)
+    return None if failed else loaded
+
+
+def _contract_validate(args) -> int:
+    loaded = _load_or_report(args.files)
+    if loaded is None:
+        return exit_codes.USAGE
+    for item in loaded:
+        in_force, why = item.contract.in_force(args.as_of)
+        print(f"{item.path}: valid ({item.contract.id} {item.contract.version}; "
+              f"{'in force' if in_force else 'not in force'} on {args.as_of.isoformat()}: {why})")
+    return exit_codes.OK
+
+
+def _contract_explain(args) -> int:
+    from redaction_rules.explain import explain
+    loaded = _load_or_report([args.file])
+    if loaded is None:
+        return exit_codes.USAGE
+    print(explain(loaded[0].contract, args.as_of))
+    return exit_codes.OK
+
+
+def _contract_diff(args) -> int:
+    from redaction_rules.explain import diff
+    loaded = _load_or_report([args.old, args.new])
+    if loaded is None:
+        return exit_codes.USAGE
+    print(diff(loaded[0].contract, loaded[1].contract))
     return exit_codes.OK
 
 
@@ -28,6 +79,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="records, JSON Lines")
     p.add_argument("--labels", help="labels, JSON Lines, one line per record")
     p.set_defaults(func=_fixtures)
+
+    contract = sub.add_parser("contract", help="validate, explain and compare data-sharing contracts")
+    csub = contract.add_subparsers(dest="contract_command", required=True)
+    p = csub.add_parser("validate", help="exit 0 if every contract is valid, else list the errors")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--as-of", type=_iso_day, default=date.today())
+    p.set_defaults(func=_contract_validate)
+    p = csub.add_parser("explain", help="what the recipient gets, field by field")
+    p.add_argument("file")
+    p.add_argument("--as-of", type=_iso_day, default=date.today())
+    p.set_defaults(func=_contract_explain)
+    p = csub.add_parser("diff", help="what became visible and what became hidden")
+    p.add_argument("old")
+    p.add_argument("new")
+    p.set_defaults(func=_contract_diff)
     return parser
 
 
