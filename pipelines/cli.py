@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--as-of", type=_iso_day, default=date.today())
     p.set_defaults(func=_contract_explain)
+    sub.add_parser("run", help="make a feed: feedshield run --contract F --input GLOB --output DIR "
+                               "[--as-of D] [Beam options]; see feedshield run --help")
+
     p = csub.add_parser("diff", help="what became visible and what became hidden")
     p.add_argument("old")
     p.add_argument("new")
@@ -98,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["run"]:  # its flags are shared with Beam's: parsed in pipelines.run
+        from pipelines.run import main as run_main
+        return run_main(argv[1:])
     parser = build_parser()
     args, rest = parser.parse_known_args(argv)
     if rest and not getattr(args, "accepts_beam_args", False):

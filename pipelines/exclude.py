@@ -1,0 +1,33 @@
+"""Stage 4: records no agreement may release, and those this one excludes."""
+import apache_beam as beam
+from apache_beam import pvalue
+from apache_beam.metrics import Metrics
+
+from redaction_rules.contract import Contract
+from redaction_rules.exclusions import exclusion_rule
+
+EXCLUDED = "excluded"
+
+
+class _Exclude(beam.DoFn):
+    def __init__(self, contract: Contract):
+        self.contract = contract
+
+    def process(self, element):
+        rule = exclusion_rule(element["record"], self.contract)
+        if rule is None:
+            yield element
+        else:
+            Metrics.counter("feedshield", f"excluded_{rule}").inc()
+            yield pvalue.TaggedOutput(EXCLUDED, rule)
+
+
+class ExcludeRecords(beam.PTransform):
+    """Outputs: main (records that go on) and `excluded` (the rule name of each excluded record)."""
+
+    def __init__(self, contract: Contract):
+        super().__init__()
+        self.contract = contract
+
+    def expand(self, records):
+        return records | "ApplyExclusions" >> beam.ParDo(_Exclude(self.contract)).with_outputs(EXCLUDED, main="records")

@@ -1,0 +1,49 @@
+"""Input files: matched, read once for their digests and record counts.
+
+Done in the driver before the pipeline starts, so that a missing or corrupt
+input stops the run (exit 5) before anything is written, and so that the
+manifest can prove which bytes went into the feed.
+"""
+import hashlib
+from dataclasses import dataclass
+
+from apache_beam.io.filesystems import FileSystems
+
+from pipelines.read import iter_lines
+
+
+class InputError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: str
+    sha256: str
+    records: int
+
+
+def _sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with FileSystems.open(path, compression_type="uncompressed") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def resolve_inputs(pattern: str) -> list[InputFile]:
+    try:
+        matches = FileSystems.match([pattern])[0].metadata_list
+    except Exception as exc:  # Beam raises its own error types per file system
+        raise InputError(f"input {pattern}: cannot be listed ({type(exc).__name__})") from None
+    paths = sorted(m.path for m in matches if not m.path.endswith("/"))
+    if not paths:
+        raise InputError(f"input {pattern}: no file matches")
+    files = []
+    for path in paths:
+        try:
+            count = sum(1 for _ in iter_lines(path))
+            files.append(InputFile(path, _sha256(path), count))
+        except (OSError, EOFError) as exc:
+            raise InputError(f"input {path}: unreadable ({type(exc).__name__}: {getattr(exc, 'strerror', None) or 'corrupt or truncated'})") from None
+    return files

@@ -1,0 +1,52 @@
+"""The `feedshield run` flags, as a Beam `PipelineOptions` subclass.
+
+Beam's own flags (--runner, --direct_num_workers, ...) pass through
+untouched; `split_args` keeps ours apart so that a typo in a feedshield flag
+is a usage error, not a Beam warning.
+"""
+import argparse
+from datetime import date
+
+from apache_beam.options.pipeline_options import PipelineOptions
+
+
+def iso_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a date as YYYY-MM-DD") from None
+
+
+class FeedshieldOptions(PipelineOptions):
+    @classmethod
+    def _add_argparse_args(cls, parser):
+        # not required=True here: Beam parses every options class whenever any
+        # PipelineOptions is built, and would fail without them
+        parser.add_argument("--contract", help="the recipient's contract (YAML)")
+        parser.add_argument("--input", help="JSON Lines files: a path or glob, .gz read as gzip")
+        parser.add_argument("--output", help="run folder: feed/, quarantine/, dead-letter/, manifest.json")
+        parser.add_argument("--as-of", dest="as_of", type=iso_day, default=None,
+                            help="date the contract must be in force on (default: today)")
+        parser.add_argument("--engine-config", dest="engine_config", default=None,
+                            help="Presidio/spaCy engine configuration (default: the built-in engine.yaml)")
+        parser.add_argument("--spacy-model", dest="spacy_model", default=None,
+                            help="an installed spaCy model to use instead of the configured one")
+        parser.add_argument("--feed-shards", dest="feed_shards", type=int, default=1,
+                            help="number of feed files (default 1)")
+
+
+def split_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    """(feedshield's flags, Beam's flags). Raises SystemExit(2) on a bad feedshield flag."""
+    parser = argparse.ArgumentParser(prog="feedshield run", allow_abbrev=False)
+    FeedshieldOptions._add_argparse_args(parser)
+    own, rest = parser.parse_known_args(argv)
+    missing = [f"--{n}" for n in ("contract", "input", "output") if getattr(own, n) is None]
+    if missing:
+        parser.error(f"the following arguments are required: {', '.join(missing)}")
+    for arg in rest:
+        name = arg.split("=", 1)[0]
+        if name.startswith("--") and "-" in name[2:]:
+            parser.error(f"unrecognized argument: {name} (Beam options are written with underscores)")
+    if own.feed_shards < 1:
+        parser.error("--feed-shards must be at least 1")
+    return own, rest

@@ -1,0 +1,82 @@
+"""The export pipeline, as two composite transforms.
+
+`ShieldFeed` is the data's path from exported lines to a verified feed;
+`WriteRun` puts the feed, the withheld records and the tallies into the
+run's staging folder. The driver (`run.py`) decides whether staging is
+published.
+"""
+from dataclasses import dataclass
+
+import apache_beam as beam
+
+from pipelines.apply_contract import ApplyContract
+from pipelines.exclude import ExcludeRecords
+from pipelines.parse import ParseRecords
+from pipelines.read import ReadJsonLines
+from pipelines.redact import RedactFreeText
+from pipelines.verify import VerifyRecords
+from pipelines.write import WriteShards, WriteTally
+from redaction_rules.contract import Contract
+from redaction_rules.engine import EngineConfig
+
+FEED, QUARANTINE, DEAD_LETTER = "feed", "quarantine", "dead-letter"
+COUNTS_FILE, ENTITIES_FILE = "_counts.json", "_entities.json"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a run needs, validated before the pipeline is built."""
+    files: tuple[str, ...]
+    contract: Contract
+    key: bytes | None
+    engine: EngineConfig
+    schema: dict
+    staging: str
+    feed_shards: int = 1
+
+
+class ShieldFeed(beam.PTransform):
+    def __init__(self, plan: Plan):
+        super().__init__()
+        self.plan = plan
+
+    def expand(self, pbegin):
+        plan = self.plan
+        lines = pbegin | "Read" >> ReadJsonLines(list(plan.files))
+        parsed = lines | "Parse" >> ParseRecords(plan.schema, list(plan.files))
+        kept = parsed.records | "Exclude" >> ExcludeRecords(plan.contract)
+        shaped = kept.records | "ApplyContract" >> ApplyContract(plan.contract, plan.key)
+        redacted = shaped.records | "RedactFreeText" >> RedactFreeText(plan.contract, plan.engine, plan.engine.batch_size)
+        verified = redacted.records | "Verify" >> VerifyRecords(plan.contract)
+        quarantine = ((shaped.quarantine, redacted.quarantine, verified.quarantine)
+                      | "GatherQuarantine" >> beam.Flatten())
+        return {"feed": verified.records, "quarantine": quarantine, "dead_letter": parsed.dead_letter,
+                "excluded": kept.excluded, "redacted": redacted.records}
+
+
+class WriteRun(beam.PTransform):
+    def __init__(self, plan: Plan):
+        super().__init__()
+        self.plan = plan
+
+    def expand(self, outputs):
+        staging, shards = self.plan.staging, self.plan.feed_shards
+        join = beam.io.filesystems.FileSystems.join
+        outputs["feed"] | "WriteFeed" >> WriteShards(join(staging, FEED), shards, lambda e: e["output"])
+        outputs["quarantine"] | "WriteQuarantine" >> WriteShards(join(staging, QUARANTINE), 1, lambda e: e)
+        outputs["dead_letter"] | "WriteDeadLetter" >> WriteShards(join(staging, DEAD_LETTER), 1, lambda e: e)
+        dispositions = (
+            outputs["feed"] | "PublishedKey" >> beam.Map(lambda _: ("published", 1)),
+            outputs["quarantine"] | "QuarantinedKey" >> beam.Map(lambda _: ("quarantined", 1)),
+            outputs["dead_letter"] | "DeadLetterKey" >> beam.Map(lambda _: ("dead_lettered", 1)),
+            outputs["excluded"] | "ExcludedKey" >> beam.Map(lambda rule: (f"excluded:{rule}", 1)),
+        ) | "AllDispositions" >> beam.Flatten()
+        dispositions | "Counts" >> WriteTally(join(staging, COUNTS_FILE))
+        (outputs["redacted"]
+         | "EntityCounts" >> beam.FlatMap(lambda e: e["entities"].items())
+         | "Entities" >> WriteTally(join(staging, ENTITIES_FILE)))
+        return outputs
+
+
+def build(pipeline: beam.Pipeline, plan: Plan) -> None:
+    _ = pipeline | "ShieldFeed" >> ShieldFeed(plan) | "WriteRun" >> WriteRun(plan)

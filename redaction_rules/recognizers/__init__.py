@@ -1,0 +1,22 @@
+"""feedshield's recognizers, one class a file, and the registry that names them.
+
+`engine.yaml` refers to recognizers by these names, the way Presidio's own
+`default_recognizers.yaml` refers to its predefined ones. The record-context
+recognizer is not here: it is built per record, not once per engine.
+"""
+from redaction_rules.recognizers.birthplace_recognizer import BirthplaceRecognizer
+from redaction_rules.recognizers.immigration_status_recognizer import ImmigrationStatusRecognizer
+from redaction_rules.recognizers.offline_email_recognizer import OfflineEmailRecognizer
+from redaction_rules.recognizers.phone_recognizer import PhoneRecognizer
+from redaction_rules.recognizers.record_context_recognizer import KEPT, RecordContextRecognizer
+from redaction_rules.recognizers.street_address_recognizer import StreetAddressRecognizer
+
+REGISTRY = {
+    "BirthplaceRecognizer": BirthplaceRecognizer,
+    "ImmigrationStatusRecognizer": ImmigrationStatusRecognizer,
+    "OfflineEmailRecognizer": OfflineEmailRecognizer,
+    "PhoneRecognizer": PhoneRecognizer,
+    "StreetAddressRecognizer": StreetAddressRecognizer,
+}
+
+__all__ = ["KEPT", "REGISTRY", "RecordContextRecognizer", *REGISTRY]

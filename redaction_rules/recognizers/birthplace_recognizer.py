@@ -1,0 +1,112 @@
+"""Place of birth and nationality, as officers write them.
+
+"born in Tegucigalpa, Honduras", "a native of Haiti", "originally from
+Puebla", "emigrated from Vietnam" are places of birth; "Guatemalan
+national", "citizen of Mexico" and demonyms are nationality. Country names,
+their other spellings and demonyms come from `countryinfo` (maintained, MIT)
+rather than a hand-made list.
+"""
+import re
+from functools import cache
+
+import countryinfo
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.lang.en.stop_words import STOP_WORDS
+
+# Spellings officers use that the country data does not carry.
+EXTRA_DEMONYMS = {"Salvadorian", "Ecuadorian", "Dominican", "Puerto Rican", "Haitian", "Latino",
+                  "Latina", "Hispanic", "Cape Verdean", "Liberian", "Sierra Leonean"}
+EXTRA_COUNTRIES = {"the Dominican Republic", "the Philippines", "the United States", "the US", "Burma"}
+# Short words that are country codes or common words; never a place on their own.
+_NOT_PLACES = {"us", "usa", "uk", "guam", "chad", "jordan", "georgia", "niger", "china"}
+
+BIRTH_TRIGGERS = (r"born\s+(?:and\s+raised\s+)?in", r"(?:a\s+)?native\s+of", r"originally\s+from",
+                  r"(?:e|im)migrated\s+(?:to\s+the\s+(?:us|u\.s\.|united\s+states)\s+)?from",
+                  r"came\s+(?:to\s+the\s+(?:us|u\.s\.|united\s+states)\s+)?from", r"hails\s+from",
+                  r"place\s+of\s+birth(?:\s+is|:)?", r"birthplace(?:\s+is|:)?", r"pob:?")
+NATIONALITY_TRIGGERS = (r"citizen\s+of", r"national\s+of", r"citizenship(?:\s+is|:)?",
+                        r"nationality(?:\s+is|:)?")
+
+
+@cache
+def country_lexicon() -> tuple[frozenset, frozenset]:
+    """(country names and spellings, demonyms), lower case."""
+    names, demonyms = set(), set()
+    for country in countryinfo.all_countries():
+        for name in [country.name(), *(country.alt_spellings() or [])]:
+            if name and name.isascii() and len(name) > 3:
+                names.add(name.lower())
+        if country.demonym() and country.demonym().isascii():
+            demonyms.add(country.demonym().lower())
+    names |= {n.lower() for n in EXTRA_COUNTRIES}
+    demonyms |= {d.lower() for d in EXTRA_DEMONYMS}
+    return frozenset(names), frozenset(demonyms)
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+class BirthplaceRecognizer(EntityRecognizer):
+    """PLACE_OF_BIRTH after a birth phrase; NATIONALITY for demonyms and citizenship phrases."""
+
+    ENTITIES = ["PLACE_OF_BIRTH", "NATIONALITY"]
+    SCORE = 0.85
+    DEMONYM_SCORE = 0.7
+    MAX_PLACE_WORDS = 4
+
+    def __init__(self, supported_language: str = "en"):
+        super().__init__(supported_entities=self.ENTITIES, supported_language=supported_language,
+                         name="BirthplaceRecognizer")
+
+    def load(self) -> None:
+        names, demonyms = country_lexicon()
+        demonyms = {d for d in demonyms if d not in _NOT_PLACES}
+        self._countries = re.compile(rf"(?:{_alternation(names)})\b", re.I)
+        self._births = re.compile(rf"\b(?:{'|'.join(BIRTH_TRIGGERS)})\s+", re.I)
+        self._nationals = re.compile(rf"\b(?:{'|'.join(NATIONALITY_TRIGGERS)})\s+", re.I)
+        self._demonyms = re.compile(rf"\b(?:{_alternation(demonyms)})(?:-(?:born|american))?\b", re.I)
+        self._word = re.compile(r"[A-Za-z][A-Za-z.'-]*")
+
+    def _place_after(self, text: str, start: int) -> int:
+        """End of the place named at `start`: a known country, or a run of
+        name words (stopping at a stop word, or a lower-case word in mixed
+        case text), optionally followed by ", " and a second such run."""
+        m = self._countries.match(text, start)
+        if m:
+            return m.end()
+        caps = text.isupper()
+        end, pos, words, parts = start, start, 0, 0
+        while words < self.MAX_PLACE_WORDS:
+            w = self._word.match(text, pos)
+            if not w:
+                break
+            token = w.group().rstrip(".")
+            if token.lower() in STOP_WORDS or (not caps and not token[0].isupper()):
+                break
+            end, words = w.start() + len(token), words + 1
+            pos = w.end()
+            sep = re.match(r"\s+|,\s*", text[pos:])
+            if not sep:
+                break
+            if "," in sep.group():
+                parts += 1
+                if parts > 1:
+                    break
+                country = self._countries.match(text, pos + sep.end())
+                if country:
+                    return country.end()
+            pos += sep.end()
+        return end
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts = None) -> list[RecognizerResult]:
+        results = []
+        for trigger, entity in ((self._births, "PLACE_OF_BIRTH"), (self._nationals, "NATIONALITY")):
+            for m in trigger.finditer(text):
+                end = self._place_after(text, m.end())
+                if end > m.end():
+                    results.append(RecognizerResult(entity, m.end(), end, self.SCORE))
+        for m in self._demonyms.finditer(text):
+            results.append(RecognizerResult("NATIONALITY", m.start(), m.end(), self.DEMONYM_SCORE))
+        return results

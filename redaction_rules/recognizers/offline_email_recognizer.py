@@ -1,0 +1,19 @@
+"""Presidio's email recognizer, without its run-time download.
+
+Presidio validates the domain with `tldextract.extract`, whose default
+extractor fetches the public suffix list from the internet on first use.
+This subclass validates against the snapshot bundled with tldextract, so
+nothing reaches the network while a feed is made.
+"""
+import tldextract
+from presidio_analyzer.predefined_recognizers import EmailRecognizer
+
+_OFFLINE = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+class OfflineEmailRecognizer(EmailRecognizer):
+    def __init__(self, supported_language: str = "en"):
+        super().__init__(supported_language=supported_language, name="OfflineEmailRecognizer")
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return _OFFLINE(pattern_text).fqdn != ""

@@ -1,0 +1,30 @@
+"""US street addresses, and the "N00 block of" form police use for them."""
+from presidio_analyzer import Pattern, PatternRecognizer
+
+SUFFIXES = (r"st|street|ave|avenue|av|blvd|boulevard|rd|road|dr|drive|ln|lane|pl|place|ct|court|"
+            r"ter|terrace|way|pike|pkwy|parkway|hwy|highway|sq|square|cir|circle|aly|alley|walk|row")
+_DIRECTION = r"(?:[nsew]\.?|north|south|east|west)"
+_NAME = r"(?:\d{1,3}(?:st|nd|rd|th)|[a-z][a-z'.-]*)"
+_UNIT = r"(?:,?\s+(?:apt|apartment|unit|fl|floor|ste|suite|rm|room|#)\.?\s*#?[a-z0-9-]{1,5}\b)?"
+_STREET = rf"(?:{_DIRECTION}\s+)?{_NAME}(?:\s+{_NAME}){{0,3}}?\s+(?:{SUFFIXES})\b"
+
+
+class StreetAddressRecognizer(PatternRecognizer):
+    """`1234 N 5th St`, `4697 Cecil B Moore Ave, Apt 2B`, `1200 block of Kensington Ave`.
+
+    A house number, an optional direction, one to four name words and a
+    street suffix. Presidio matches case-insensitively, so the same patterns
+    serve reports typed in capitals. The block form scores lower: it is a
+    location, not a home, and contracts usually keep it.
+    """
+
+    PATTERNS = [
+        Pattern("street address", rf"(?<![\w$#-])\d{{1,6}}(?:-\d{{1,4}})?[a-z]?\s+{_STREET}{_UNIT}", 0.7),
+        Pattern("hundred block", rf"(?<![\w$#-])\d{{1,4}}00\s+block\s+(?:of\s+)?{_STREET}", 0.6),
+    ]
+    CONTEXT = ["resides", "lives", "address", "home", "residence", "at", "of"]
+
+    def __init__(self, supported_language: str = "en"):
+        super().__init__(supported_entity="STREET_ADDRESS", patterns=self.PATTERNS,
+                         context=self.CONTEXT, supported_language=supported_language,
+                         name="StreetAddressRecognizer")

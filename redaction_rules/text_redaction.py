@@ -1,0 +1,130 @@
+"""From detected spans to redacted text, as the contract says.
+
+Overlapping detections are merged into one region, and the region takes the
+label of its most important member: a removed person first (the
+placeholder must say <VICTIM_1>, not <PERSON>), then a stripped category,
+then anything else by score. A region is replaced once, so no fragment of a
+longer match survives between two shorter ones.
+
+Generic detections (NER, patterns) that cover only text the contract allows
+(a kept person's name with its title, the record's charge descriptions)
+are dropped. A removed person or a stripped category is never dropped.
+"""
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from redaction_rules.contract import ROLE_ENTITIES, Contract
+from redaction_rules.operators import hundred_block
+from redaction_rules.recognizers import KEPT
+
+_TITLE_WORDS = {"mr", "mrs", "ms", "miss", "mister", "dr", "deft", "comp", "wit", "p/o", "officer", "the",
+                "defendant", "complainant", "victim", "witness", "aka"}
+_WORD = re.compile(r"[A-Za-z][A-Za-z'/-]*")
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    entity: str
+    score: float
+    ordinal: int | None = None
+    detail: str | None = None
+
+
+@dataclass
+class Redaction:
+    text: str
+    entities: Counter
+
+
+class TextRedactor:
+    def __init__(self, contract: Contract):
+        self.contract = contract
+        self.threshold = contract.free_text.score_threshold if contract.free_text else 0.0
+        self.removed_entities = {ROLE_ENTITIES[r] for r in contract.removed_roles}
+        self.stripped_entities = contract.stripped_entities()
+
+    def _rank(self, span: Span) -> tuple:
+        if span.entity in self.removed_entities:
+            tier = 0
+        elif span.entity in self.stripped_entities:
+            tier = 1
+        else:
+            tier = 2
+        return (tier, -span.score, -(span.end - span.start))
+
+    @staticmethod
+    def _only_kept(text: str, span: Span, kept: list[Span]) -> bool:
+        """True when every word of a span lies in allowed text or is a title."""
+        for w in _WORD.finditer(text, span.start, span.end):
+            start, end = w.start(), w.end()
+            if w.group().lower().rstrip(".") in _TITLE_WORDS:
+                continue
+            if not any(k.start <= start and end <= k.end for k in kept):
+                return False
+        return True
+
+    def spans(self, text: str, results) -> list[Span]:
+        spans = []
+        for r in results:
+            meta = getattr(r, "recognition_metadata", None) or {}
+            spans.append(Span(r.start, r.end, r.entity_type, r.score, meta.get("ordinal"), meta.get("detail")))
+        kept = [s for s in spans if s.entity == KEPT]
+        out = []
+        for s in spans:
+            if s.entity == KEPT or s.end <= s.start:
+                continue
+            if s.score < self.threshold and s.entity not in self.removed_entities:
+                continue
+            generic = s.entity not in self.removed_entities and s.entity not in self.stripped_entities
+            if generic and kept and self._only_kept(text, s, kept):
+                continue
+            if self.contract.text_operator(s.entity) == "keep":
+                continue
+            out.append(s)
+        return out
+
+    def _replacement(self, region_text: str, span: Span, numbering: dict) -> str:
+        op = self.contract.text_operator(span.entity)
+        if op == "remove":
+            return ""
+        if op == "hundred_block":
+            return hundred_block(region_text) or f"<{span.entity}>"
+        if op == "numbered":
+            if span.ordinal is not None:
+                return f"<{span.entity}_{span.ordinal}{'_' + span.detail if span.detail else ''}>"
+            key = (span.entity, " ".join(region_text.lower().split()))
+            numbering.setdefault(key, sum(1 for k in numbering if k[0] == span.entity) + 1)
+            return f"<{span.entity}_{numbering[key]}>"
+        return f"<{span.entity}>"
+
+    def redact(self, text: str, results) -> Redaction:
+        spans = sorted(self.spans(text, results), key=lambda s: (s.start, -s.end))
+        regions: list[list[Span]] = []
+        region_end = -1
+        for s in spans:
+            if regions and s.start < region_end:
+                regions[-1].append(s)
+                region_end = max(region_end, s.end)
+            else:
+                regions.append([s])
+                region_end = s.end
+        out, pos, counts, numbering = [], 0, Counter(), {}
+        for members in regions:
+            start = min(s.start for s in members)
+            end = max(s.end for s in members)
+            winner = min(members, key=self._rank)
+            # a hundred block is only a fair replacement for a region that is all address
+            if self.contract.text_operator(winner.entity) == "hundred_block" and (winner.start, winner.end) != (start, end):
+                winner = Span(start, end, winner.entity, winner.score)
+                replacement = f"<{winner.entity}>"
+            else:
+                replacement = self._replacement(text[start:end], winner, numbering)
+            out.append(text[pos:start])
+            out.append(replacement)
+            pos = end
+            counts[winner.entity] += 1
+        out.append(text[pos:])
+        return Redaction("".join(out), counts)

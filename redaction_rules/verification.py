@@ -1,0 +1,147 @@
+"""The verification gate: does an output record still hold what must not leave?
+
+Independent of text redaction by design: it does not look at what the
+recognizers found, only at the input record and the output record. From the
+input it collects every value that must not leave (every identifying value
+of a removed person, every value of a stripped category, every dropped
+field longer than three characters that is not a common word) and searches
+the whole output for them: words case-insensitively, phones and identifiers
+by their digits. It also checks the output's shape: only allowed fields,
+only visible roles.
+
+A value is not searched for when the contract publishes the same value, or
+a word of a value, as-is from the same record (a victim who shares the
+arrestee's surname or city): the recipient is allowed to see that string. Reasons name field
+paths and roles, never values.
+"""
+import re
+from dataclasses import dataclass
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from redaction_rules.contract import Contract, Keep
+from redaction_rules.fields import CATEGORY_FIELDS, IDENTIFYING_PERSON_FIELDS, catalog
+
+_DIGIT_RUN = re.compile(r"[+(]?\d[\d\s().-]*\d")
+MIN_DIGITS = 7
+MIN_DROPPED_LENGTH = 4
+_ENUM_WORDS = {"arrestee", "victim", "witness", "complainant", "other", "felony", "misdemeanor",
+               "summary", "held", "released", "bail_posted", "true", "false"}
+
+
+@dataclass(frozen=True)
+class Forbidden:
+    value: str
+    why: str          # e.g. "persons[2].phone of a removed victim"; never the value
+    by_digits: bool
+
+
+def _leaves(obj, loc=""):
+    """(concrete path, generic path, value) for every scalar in a record."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _leaves(v, f"{loc}.{k}" if loc else str(k))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from _leaves(v, f"{loc}[{i}]")
+    elif obj is not None:
+        yield loc, re.sub(r"\[\d+\]", "", loc), obj
+
+
+def _digits(value: str) -> str:
+    return "".join(ch for ch in value if ch.isdigit())
+
+
+def _common(value: str) -> bool:
+    return value.lower() in STOP_WORDS or value.lower() in _ENUM_WORDS
+
+
+class VerificationGate:
+    def __init__(self, contract: Contract):
+        self.contract = contract
+        self.allowed = set(contract.fields)
+        self.kept_as_is = {p for p, r in contract.fields.items() if isinstance(r, Keep)}
+        self.free_text = {p for p, f in catalog().items() if f.kind == "free_text"}
+        self.stripped = {p: c for c in contract.strip for p in CATEGORY_FIELDS[c]}
+        self.roles = set(contract.roles)
+
+    def forbidden(self, record: dict) -> list[Forbidden]:
+        persons = record.get("persons") if isinstance(record.get("persons"), list) else []
+        removed_at = {i: p.get("role") for i, p in enumerate(persons)
+                      if isinstance(p, dict) and p.get("role") not in self.roles}
+        out = []
+        for path, generic, value in _leaves(record):
+            if not isinstance(value, str) or not value.strip():
+                continue
+            m = re.match(r"persons\[(\d+)\]", path)
+            role = removed_at.get(int(m.group(1))) if m else None
+            if role is not None:
+                if generic in IDENTIFYING_PERSON_FIELDS or generic in self.stripped:
+                    out.append(self._entry(value, f"{path} of a removed {role}", min_length=2))
+                    if generic == "persons.name.last":
+                        first = (persons[int(m.group(1))].get("name") or {}).get("first")
+                        if isinstance(first, str) and first.strip():
+                            out.append(self._entry(f"{first} {value}", f"{path} (full name) of a removed {role}", 2))
+                elif len(value) >= MIN_DROPPED_LENGTH and not _common(value):
+                    out.append(self._entry(value, f"{path} of a removed {role}", MIN_DROPPED_LENGTH))
+            elif generic in self.stripped:
+                out.append(self._entry(value, f"{path} (stripped category {self.stripped[generic]})", min_length=2))
+            elif generic not in self.allowed and len(value) >= MIN_DROPPED_LENGTH and not _common(value):
+                out.append(self._entry(value, f"{path} (field not allowed)", MIN_DROPPED_LENGTH))
+        exempt = self._published_as_is(record)
+        return [f for f in out if f is not None and " ".join(f.value.lower().split()) not in exempt]
+
+    @staticmethod
+    def _entry(value: str, why: str, min_length: int) -> Forbidden | None:
+        value = " ".join(value.split())
+        digits = _digits(value)
+        if len(digits) >= MIN_DIGITS and len(digits) >= len(re.sub(r"\W", "", value)) - 2:
+            return Forbidden(digits, why, by_digits=True)
+        if len(value) < min_length:
+            return None
+        return Forbidden(value, why, by_digits=False)
+
+    def _published_as_is(self, record: dict) -> set[str]:
+        """Words and values that visible people's kept fields put in the feed anyway."""
+        visible = dict(record)
+        visible["persons"] = [p for p in record.get("persons") or [] if isinstance(p, dict) and p.get("role") in self.roles]
+        exempt = set()
+        for _, generic, value in _leaves(visible):
+            if generic in self.kept_as_is and generic not in self.free_text and isinstance(value, str):
+                text = " ".join(value.lower().split())
+                exempt.add(text)
+                exempt.update(re.findall(r"[\w'-]+", text))
+        return exempt
+
+    def check(self, record: dict, output: dict) -> list[str]:
+        """Reasons the output must not be published; empty when it may be."""
+        reasons = []
+        for path, generic, _ in _leaves(output):
+            if generic not in self.allowed:
+                reasons.append(f"{path}: field not allowed by the contract")
+        for i, person in enumerate(output.get("persons") or []):
+            if isinstance(person, dict) and "role" in person and person["role"] not in self.roles:
+                reasons.append(f"persons[{i}]: role not visible under the contract")
+        forbidden = self.forbidden(record)
+        if not forbidden:
+            return reasons
+        words = [f for f in forbidden if not f.by_digits]
+        digits = [f for f in forbidden if f.by_digits]
+        by_text = {" ".join(f.value.lower().split()): f for f in words}
+        pattern = None
+        if words:
+            body = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(by_text, key=len, reverse=True))
+            pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.I)
+        for path, _, value in _leaves(output):
+            if not isinstance(value, str):
+                continue
+            if pattern is not None:
+                for m in pattern.finditer(value):
+                    f = by_text.get(" ".join(m.group().lower().split()))
+                    reasons.append(f"{f.why if f else 'a forbidden value'} found in {path}")
+            if digits:
+                runs = [_digits(r) for r in _DIGIT_RUN.findall(value)]
+                for f in digits:
+                    if any(f.value in run for run in runs):
+                        reasons.append(f"{f.why} found in {path} (by digits)")
+        return sorted(set(reasons))
