@@ -69,6 +69,11 @@ def _contract_diff(args) -> int:
     return exit_codes.OK
 
 
+def _demo(args) -> int:
+    from pipelines.demo import main as demo_main
+    return demo_main(args.out, args.count, args.seed, args.beam_args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="feedshield", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -90,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--as-of", type=_iso_day, default=date.today())
     p.set_defaults(func=_contract_explain)
+    p = sub.add_parser("demo", help="generate synthetic records and run the 2009 ICE contract on them")
+    p.add_argument("--out", default="out/demo", help="folder for the input and the run (default out/demo)")
+    p.add_argument("--count", type=int, default=2000)
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(func=_demo, accepts_beam_args=True)
+
     sub.add_parser("run", help="make a feed: feedshield run --contract F --input GLOB --output DIR "
                                "[--as-of D] [Beam options]; see feedshield run --help")
 

@@ -57,14 +57,15 @@ class TextRedactor:
 
     @staticmethod
     def _only_kept(text: str, span: Span, kept: list[Span]) -> bool:
-        """True when every word of a span lies in allowed text or is a title."""
+        """True when the span has words, and each lies in allowed text or is a title."""
+        covered = False
         for w in _WORD.finditer(text, span.start, span.end):
             start, end = w.start(), w.end()
-            if w.group().lower().rstrip(".") in _TITLE_WORDS:
-                continue
-            if not any(k.start <= start and end <= k.end for k in kept):
+            if any(k.start <= start and end <= k.end for k in kept):
+                covered = True
+            elif w.group().lower().rstrip(".") not in _TITLE_WORDS:
                 return False
-        return True
+        return covered
 
     def spans(self, text: str, results) -> list[Span]:
         spans = []

@@ -11,7 +11,11 @@ only visible roles.
 
 A value is not searched for when the contract publishes the same value, or
 a word of a value, as-is from the same record (a victim who shares the
-arrestee's surname or city): the recipient is allowed to see that string. Reasons name field
+arrestee's surname or city): the recipient is allowed to see that string.
+And a hit in a structured field is not a leak when the word is in that
+field's own input value (a victim born in Baltimore, an incident on the
+1200 block of Baltimore Ave): a structured value can only carry what its
+source field held. Free text gets no such allowance. Reasons name field
 paths and roles, never values.
 """
 import re
@@ -113,6 +117,24 @@ class VerificationGate:
                 exempt.update(re.findall(r"[\w'-]+", text))
         return exempt
 
+    def _visible(self, record: dict) -> dict:
+        persons = [p for p in record.get("persons") or [] if isinstance(p, dict) and p.get("role") in self.roles]
+        ids = {p.get("person_id") for p in persons}
+        charges = [c for c in record.get("charges") or []
+                   if isinstance(c, dict) and (c.get("person_id") is None or c.get("person_id") in ids)]
+        return {**record, "persons": persons, "charges": charges}
+
+    @staticmethod
+    def _source(visible: dict, path: str):
+        """The input value an output field was made from (outputs keep the visible order)."""
+        value = visible
+        for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+            try:
+                value = value[int(part[1:-1])] if part.startswith("[") else value[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return value
+
     def check(self, record: dict, output: dict) -> list[str]:
         """Reasons the output must not be published; empty when it may be."""
         reasons = []
@@ -127,18 +149,24 @@ class VerificationGate:
             return reasons
         words = [f for f in forbidden if not f.by_digits]
         digits = [f for f in forbidden if f.by_digits]
-        by_text = {" ".join(f.value.lower().split()): f for f in words}
+        by_text: dict[str, list[Forbidden]] = {}
+        for f in words:
+            by_text.setdefault(" ".join(f.value.lower().split()), []).append(f)
         pattern = None
         if words:
             body = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(by_text, key=len, reverse=True))
             pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.I)
-        for path, _, value in _leaves(output):
+        visible = self._visible(record)
+        for path, generic, value in _leaves(output):
             if not isinstance(value, str):
                 continue
+            source = None if generic in self.free_text else self._source(visible, path)
             if pattern is not None:
                 for m in pattern.finditer(value):
-                    f = by_text.get(" ".join(m.group().lower().split()))
-                    reasons.append(f"{f.why if f else 'a forbidden value'} found in {path}")
+                    if isinstance(source, str) and re.search(rf"(?<!\w){re.escape(m.group())}(?!\w)", source, re.I):
+                        continue
+                    for f in by_text.get(" ".join(m.group().lower().split()), []):
+                        reasons.append(f"{f.why} found in {path}")
             if digits:
                 runs = [_digits(r) for r in _DIGIT_RUN.findall(value)]
                 for f in digits:

@@ -1,0 +1,154 @@
+"""Each recognizer on its own, in mixed case and in capitals."""
+import socket
+
+import pytest
+
+from redaction_rules.contract import ROLE_ENTITIES
+from redaction_rules.recognizers import (KEPT, BirthplaceRecognizer, ImmigrationStatusRecognizer,
+                                         OfflineEmailRecognizer, PhoneRecognizer, RecordContextRecognizer,
+                                         StreetAddressRecognizer)
+
+
+def found(recognizer, text, entity=None):
+    if hasattr(recognizer, "load"):
+        recognizer.load()
+    results = recognizer.analyze(text, [entity] if entity else recognizer.supported_entities, None)
+    return [(r.entity_type, text[r.start:r.end]) for r in results if entity is None or r.entity_type == entity]
+
+
+@pytest.mark.parametrize("phone", ["215-555-0143", "(215) 555-0143", "215.555.0143", "2155550143", "+1 215 555 0143"])
+@pytest.mark.parametrize("upper", [False, True])
+def test_phone_every_fixture_format(phone, upper):
+    text = f"Comp can be reached at {phone}, after 9 PM."
+    text = text.upper() if upper else text
+    assert ("PHONE_NUMBER", phone) in found(PhoneRecognizer(), text)
+
+
+def test_phone_leaves_dc_numbers_otns_and_times_alone():
+    text = "DC# 1824012345, OTN N 224571-3, at 1430 hrs, 42 packets, $312."
+    assert found(PhoneRecognizer(), text) == []
+
+
+@pytest.mark.parametrize("address", ["1234 N 5th St", "4697 Cecil B Moore Ave", "57 Market Street",
+                                     "3029 Frankford Ave, Apt 4D", "1200 block of Kensington Ave",
+                                     "7975 RIDGE AVE", "6900 BLOCK OF W SUSQUEHANNA AVE"])
+def test_street_addresses_and_hundred_blocks(address):
+    text = f"The complainant resides at {address}. She was transported."
+    assert ("STREET_ADDRESS", address) in found(StreetAddressRecognizer(), text)
+
+
+def test_street_address_ignores_counts_and_money():
+    assert found(StreetAddressRecognizer(), "A search recovered 42 packets and $312 in cash on 3 occasions.") == []
+
+
+@pytest.mark.parametrize("phrase", ["undocumented", "without legal status", "no legal status", "entered the country illegally",
+                                    "overstayed his visa", "visa overstay", "has an ICE detainer", "ICE detainer lodged",
+                                    "asylum case pending", "refugee", "TPS", "Temporary Protected Status", "DACA recipient",
+                                    "green card", "lawful permanent resident", "LPR", "H-1B visa", "B-2 visa",
+                                    "A212345678", "A# 212-345-678", "A-212-345-678", "A 212 345 678"])
+@pytest.mark.parametrize("upper", [False, True])
+def test_immigration_status_phrases(phrase, upper):
+    text = f"Deft stated that {phrase} per his statement."
+    text, phrase = (text.upper(), phrase.upper()) if upper else (text, phrase)
+    recognizer = ImmigrationStatusRecognizer()
+    redacted = text
+    for r in sorted(recognizer.analyze(text, recognizer.supported_entities, None), key=lambda r: -r.start):
+        redacted = redacted[:r.start] + "<X>" + redacted[r.end:]
+    assert phrase not in redacted, redacted
+
+
+def test_immigration_status_leaves_ordinary_words():
+    text = "Officers stopped the vehicle; the driver had a valid license and an address on Tasker St."
+    assert found(ImmigrationStatusRecognizer(), text) == []
+
+
+@pytest.mark.parametrize("text,entity,place", [
+    ("She stated she was born in Tegucigalpa, Honduras.", "PLACE_OF_BIRTH", "Tegucigalpa, Honduras"),
+    ("He is a native of Haiti.", "PLACE_OF_BIRTH", "Haiti"),
+    ("He is originally from Puebla and works nearby.", "PLACE_OF_BIRTH", "Puebla"),
+    ("She emigrated from Vietnam in 2009.", "PLACE_OF_BIRTH", "Vietnam"),
+    ("HE WAS BORN IN DUBLIN, IRELAND.", "PLACE_OF_BIRTH", "DUBLIN, IRELAND"),
+    ("He is a citizen of the Dominican Republic.", "NATIONALITY", "the Dominican Republic"),
+    ("She is a Guatemalan national.", "NATIONALITY", "Guatemalan"),
+    ("MS. ULLOA IS A MEXICAN NATIONAL.", "NATIONALITY", "MEXICAN"),
+])
+def test_birthplace_and_nationality(text, entity, place):
+    assert (entity, place) in found(BirthplaceRecognizer(), text)
+
+
+def test_birthplace_needs_a_phrase_for_country_names():
+    assert found(BirthplaceRecognizer(), "The car was a used Honda from a lot on Roosevelt Blvd.") == []
+
+
+def test_offline_email_never_touches_the_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access at run time")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    assert found(OfflineEmailRecognizer(), "write to jdoe84@gmail.com today") == [("EMAIL_ADDRESS", "jdoe84@gmail.com")]
+
+
+PERSONS = [
+    {"person_id": "P1", "role": "arrestee", "sex": "M", "name": {"first": "Jose", "last": "Lopez"}, "aliases": ["Flaco"],
+     "phone": "215-555-0100", "place_of_birth": {"city": "Puebla", "country": "Mexico"}, "immigration_status": "visa overstay"},
+    {"person_id": "P2", "role": "victim", "sex": "F", "name": {"first": "Maria", "middle": "Elena", "last": "Lopez"},
+     "phone": "(267) 555-0143", "address": {"line1": "1234 N 5th St"}, "email": "mlopez@gmail.com",
+     "place_of_birth": {"city": "Tegucigalpa", "country": "Honduras"}, "citizenship": "Honduras"},
+    {"person_id": "P3", "role": "witness", "sex": "M", "name": {"first": "Tran", "last": "Nguyen"}, "aliases": ["Boo"],
+     "ssn": "123-45-6789"},
+    {"person_id": "P4", "role": "witness", "sex": "F", "name": {"first": "Ana", "last": "Ruiz"}},
+]
+
+
+def context(strip=("immigration_status",), kept_texts=()):
+    return RecordContextRecognizer(PERSONS, ("victim", "witness", "complainant", "other"), ROLE_ENTITIES, strip, kept_texts)
+
+
+def results(recognizer, text):
+    return [(r.entity_type, text[r.start:r.end], r.recognition_metadata["ordinal"], r.recognition_metadata["detail"])
+            for r in recognizer.analyze(text)]
+
+
+@pytest.mark.parametrize("mention", ["Maria Lopez", "MARIA LOPEZ", "Lopez, Maria", "LOPEZ, MARIA", "Maria",
+                                     "Maria Elena Lopez", "maria e. lopez", "Ms. Lopez", "MRS. LOPEZ", "Mrs Lopez"])
+def test_record_context_finds_a_removed_person_in_any_form(mention):
+    text = f"Police spoke with {mention} at the scene."
+    assert ("VICTIM", mention, 1, None) in results(context(), text)
+
+
+def test_record_context_keeps_a_shared_surname_of_a_kept_arrestee():
+    text = "Mr. Lopez was arrested; Lopez stated that Jose Lopez lives there."
+    out = results(context(), text)
+    assert not [r for r in out if r[0] == "VICTIM"], out
+    assert ("KEPT", "Jose Lopez", None, None) in out
+
+
+def test_record_context_numbers_people_by_role_and_names_details():
+    text = "Tran Nguyen aka Boo (SSN 123 45 6789) and Ana Ruiz saw it. Maria can be reached at 267.555.0143 or mlopez@gmail.com; she lives at 1234 N 5TH ST."
+    out = results(context(), text)
+    assert ("WITNESS", "Tran Nguyen", 1, None) in out
+    assert ("WITNESS", "Boo", 1, None) in out
+    assert ("WITNESS", "123 45 6789", 1, "ID") in out
+    assert ("WITNESS", "Ana Ruiz", 2, None) in out
+    assert ("VICTIM", "267.555.0143", 1, "PHONE") in out
+    assert ("VICTIM", "mlopez@gmail.com", 1, "EMAIL") in out
+    assert ("VICTIM", "1234 N 5TH ST", 1, "ADDRESS") in out
+
+
+def test_record_context_removes_everything_known_about_a_removed_person():
+    text = "She is from Tegucigalpa, Honduras."
+    out = results(context(strip=()), text)
+    assert ("VICTIM", "Tegucigalpa", 1, "PLACE_OF_BIRTH") in out
+    assert ("VICTIM", "Honduras", 1, "PLACE_OF_BIRTH") in out
+
+
+def test_record_context_strips_categories_of_kept_people_only_when_the_contract_does():
+    text = "Jose Lopez is a visa overstay born in Puebla."
+    assert ("IMMIGRATION_STATUS", "visa overstay", None, None) in results(context(), text)
+    assert not [r for r in results(context(), text) if r[1] == "Puebla"]
+    assert ("PLACE_OF_BIRTH", "Puebla", None, None) in results(context(strip=("place_of_birth",)), text)
+
+
+def test_record_context_marks_allowed_texts():
+    out = results(context(kept_texts=["DUI: Gen Imp/Inc Of Driving Safely"]), "Charged with DUI: Gen Imp/Inc Of Driving Safely.")
+    assert ("KEPT", "DUI: Gen Imp/Inc Of Driving Safely", None, None) in out

@@ -1,0 +1,165 @@
+"""Shaping, text redaction, verification, exclusions and parsing, without Beam."""
+import copy
+import json
+
+import jsonschema
+import pytest
+from presidio_analyzer import RecognizerResult
+
+import fixtures
+from pipelines.parse import parse_line
+from redaction_rules.contract_loader import CONTRACTS_DIR, load_contract
+from redaction_rules.exclusions import exclusion_rule
+from redaction_rules.fields import record_schema
+from redaction_rules.shaping import RecordShaper
+from redaction_rules.text_redaction import TextRedactor
+from redaction_rules.verification import VerificationGate
+
+ICE = load_contract(CONTRACTS_DIR / "ice-pars-2009.yaml").contract
+ICE_NB = load_contract(CONTRACTS_DIR / "ice-pars-2009-no-birthplace.yaml").contract
+RESEARCH = load_contract(CONTRACTS_DIR / "researchers.yaml").contract
+OPEN = load_contract(CONTRACTS_DIR / "open-data.yaml").contract
+
+
+@pytest.fixture(scope="module")
+def records():
+    return [r for r, _ in fixtures.generate(200, seed=5)]
+
+
+def test_shaping_keeps_only_visible_roles_and_allowed_fields(records):
+    shaper = RecordShaper(ICE, None)
+    for record in records:
+        out, texts = shaper.shape(record)
+        assert {p["role"] for p in out["persons"]} <= {"arrestee"}
+        assert len(out["persons"]) == sum(p["role"] == "arrestee" for p in record["persons"])
+        for p in out["persons"]:
+            assert "immigration_status" not in p and "alien_number" not in p and "ssn" not in p
+        assert "flags" not in out
+        kept_ids = {p["person_id"] for p in out["persons"]}
+        assert all(c["person_id"] in kept_ids for c in out["charges"])
+        assert texts == [("narrative",)]
+
+
+def test_schema_drift_never_leaves(records):
+    drifted = copy.deepcopy(records[0])
+    drifted["ice_case_number"] = "ICE-2018-0042"
+    drifted["persons"][0]["country_of_origin"] = "Honduras"
+    out, _ = RecordShaper(ICE, None).shape(drifted)
+    assert "ice_case_number" not in out
+    assert "country_of_origin" not in out["persons"][0]
+
+
+def test_shaping_operators_for_researchers_and_open_data(records):
+    record = next(r for r in records if r["persons"][0].get("photo_id") and r["persons"][0].get("address"))
+    out, texts = RecordShaper(RESEARCH, b"k" * 32).shape(record)
+    assert texts == []
+    assert len(out["record_id"]) == 32 and out["record_id"] != record["record_id"]
+    assert out["arrest_datetime"] == record["arrest_datetime"][:7]
+    assert out["persons"][0]["dob"] in {"under 18", "18-24", "25-34", "35-44", "45-54", "55-64", "65+"}
+    assert out["persons"][0]["address"]["zip"].endswith("XX")
+    assert "name" not in out["persons"][0] and "narrative" not in out
+    assert RecordShaper(RESEARCH, b"j" * 32).shape(record)[0]["record_id"] != out["record_id"]
+    opened, _ = RecordShaper(OPEN, None).shape(record)
+    assert set(opened) == {"arrest_datetime", "district", "incident_location", "persons", "charges"}
+    assert opened["incident_location"] is None or " block of " in opened["incident_location"].lower()
+
+
+def _result(entity, text, phrase, score=0.9, ordinal=None, detail=None):
+    start = text.index(phrase)
+    return RecognizerResult(entity, start, start + len(phrase), score,
+                            recognition_metadata={"ordinal": ordinal, "detail": detail})
+
+
+def test_text_redaction_priorities_and_operators():
+    text = "Maria Lopez of 1234 N 5th St said Jose Lopez, born in Puebla, is undocumented. Call 215-555-0143."
+    results = [
+        _result("PERSON", text, "Maria Lopez", 0.85),
+        _result("VICTIM", text, "Maria Lopez", 1.0, 1),
+        _result("STREET_ADDRESS", text, "1234 N 5th St", 0.7),
+        _result("PERSON", text, "Jose Lopez", 0.85),
+        _result("KEPT", text, "Jose Lopez", 1.0),
+        _result("PLACE_OF_BIRTH", text, "Puebla", 0.85),
+        _result("IMMIGRATION_STATUS", text, "undocumented", 0.9),
+        _result("PHONE_NUMBER", text, "215-555-0143", 0.75),
+    ]
+    out = TextRedactor(ICE).redact(text, results)
+    assert out.text == ("<VICTIM_1> of 1200 block of N 5th St said Jose Lopez, born in Puebla, is <IMMIGRATION_STATUS>. "
+                        "Call <PHONE_NUMBER>.")
+    assert out.entities == {"VICTIM": 1, "STREET_ADDRESS": 1, "IMMIGRATION_STATUS": 1, "PHONE_NUMBER": 1}
+    stripped = TextRedactor(ICE_NB).redact(text, results)
+    assert "Puebla" not in stripped.text and "<PLACE_OF_BIRTH>" in stripped.text
+
+
+def test_text_redaction_merges_overlaps_into_one_region():
+    text = "Witness Tran Van Nguyen left."
+    results = [_result("PERSON", text, "Tran Van", 0.85), _result("WITNESS", text, "Van Nguyen", 1.0, 2)]
+    assert TextRedactor(ICE).redact(text, results).text == "Witness <WITNESS_2> left."
+
+
+def test_low_scores_are_dropped_but_never_removed_people():
+    text = "Comp Ana Ruiz saw 2155550143."
+    results = [_result("PHONE_NUMBER", text, "2155550143", 0.1), _result("WITNESS", text, "Ana Ruiz", 0.1, 1)]
+    assert TextRedactor(ICE).redact(text, results).text == "Comp <WITNESS_1> saw 2155550143."
+
+
+def test_gate_passes_a_clean_record_and_names_leaks_without_values(records):
+    gate = VerificationGate(ICE)
+    shaper = RecordShaper(ICE, None)
+    record = next(r for r in records if any(p["role"] == "victim" and p.get("phone") for p in r["persons"]))
+    victim = next(p for p in record["persons"] if p["role"] == "victim" and p.get("phone"))
+    out, _ = shaper.shape(record)
+    out["narrative"] = "Nothing to see."
+    assert gate.check(record, out) == []
+    leaked = copy.deepcopy(out)
+    digits = "".join(ch for ch in victim["phone"] if ch.isdigit())[-10:]
+    leaked["narrative"] = f"Call {digits[:3]} {digits[3:6]} {digits[6:]} or {victim['name']['first'].upper()} {victim['name']['last'].upper()}."
+    reasons = gate.check(record, leaked)
+    index = record["persons"].index(victim)
+    assert f"persons[{index}].phone of a removed victim found in narrative (by digits)" in reasons
+    assert any(r.startswith(f"persons[{index}].name.") and "of a removed victim found in narrative" in r for r in reasons)
+    assert not any(victim["name"]["last"].lower() in r.lower() or digits in r for r in reasons)
+
+
+def test_gate_checks_shape_and_stripped_categories(records):
+    gate = VerificationGate(ICE_NB)
+    record = next(r for r in records if r["persons"][0].get("place_of_birth") and r["persons"][0]["place_of_birth"].get("country") not in (None, "USA"))
+    out, _ = RecordShaper(ICE_NB, None).shape(record)
+    out["narrative"] = f"Born in {record['persons'][0]['place_of_birth']['country']}."
+    out["persons"][0]["alien_number"] = "A000"
+    reasons = gate.check(record, out)
+    assert "persons[0].alien_number: field not allowed by the contract" in reasons
+    assert any("place_of_birth.country (stripped category place_of_birth) found in narrative" in r for r in reasons)
+
+
+def test_exclusions_built_in_and_contract_rules(records):
+    base = next(r for r in records if not any(r["flags"].values()))
+    assert exclusion_rule(base, ICE) is None
+    for flag in ("juvenile", "sealed", "expunged"):
+        assert exclusion_rule({**base, "flags": {flag: True}}, ICE) == flag
+    minor = copy.deepcopy(base)
+    minor["flags"] = None
+    minor["persons"][0]["dob"] = f"{int(base['arrest_datetime'][:4]) - 15}-01-01"
+    assert exclusion_rule(minor, ICE) == "juvenile"
+    summary = {**base, "charges": [{"class": "summary"}, {"class": "summary"}]}
+    assert exclusion_rule(summary, RESEARCH) == "summary-offences-only"
+    assert exclusion_rule({**base, "charges": [{"class": "summary"}, {"class": "felony"}]}, RESEARCH) is None
+
+
+@pytest.mark.parametrize("raw,reason", [
+    (b"\xff\xfe", "not UTF-8"),
+    (b"{not json", "not JSON (column 2)"),
+    (b"[1, 2]", "not a JSON object"),
+    (b'{"persons": []}', "record: missing record_id"),
+    (b'{"record_id": "R1", "persons": [{"role": "victim", "phone": 2155550143}]}', "persons[0].phone: not a string or null"),
+    (b'{"record_id": "R1", "persons": [{"role": "suspect"}]}', "persons[0].role: not one of the allowed values"),
+])
+def test_parse_reasons_never_quote_values(raw, reason):
+    validator = jsonschema.Draft202012Validator(record_schema())
+    record, why = parse_line(raw, validator)
+    assert record is None and why == reason
+    assert "2155550143" not in why and "suspect" not in why
+
+
+def test_parse_accepts_generated_records(records):
+    validator = jsonschema.Draft202012Validator(record_schema())
+    assert parse_line(json.dumps(records[0]).encode(), validator) == (records[0], None)
