@@ -5,6 +5,7 @@ input stops the run (exit 5) before anything is written, and so that the
 manifest can prove which bytes went into the feed.
 """
 import hashlib
+import zlib
 from dataclasses import dataclass
 
 from apache_beam.io.filesystems import FileSystems
@@ -44,6 +45,6 @@ def resolve_inputs(pattern: str) -> list[InputFile]:
         try:
             count = sum(1 for _ in iter_lines(path))
             files.append(InputFile(path, _sha256(path), count))
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise InputError(f"input {path}: unreadable ({type(exc).__name__}: {getattr(exc, 'strerror', None) or 'corrupt or truncated'})") from None
     return files

@@ -12,7 +12,9 @@ from apache_beam.metrics import Metrics
 def iter_lines(path: str):
     """(line number, raw bytes) of every non-blank line; blank lines are not records."""
     with FileSystems.open(path, compression_type=CompressionTypes.AUTO) as handle:
-        for number, raw in enumerate(handle, 1):
+        number = 0
+        for raw in iter(handle.readline, b""):  # Beam's compressed files are not iterable
+            number += 1
             if raw.strip():
                 yield number, raw.rstrip(b"\r\n")
 

@@ -6,6 +6,11 @@ placeholder must say <VICTIM_1>, not <PERSON>), then a stripped category,
 then anything else by score. A region is replaced once, so no fragment of a
 longer match survives between two shorter ones.
 
+A personal attribute the contract would keep (a birthplace, a nationality,
+a phone) is still withheld when its sentence mentions a removed person:
+"<VICTIM_1> is originally from Odesa" is about the victim even when the
+victim's record holds no birthplace to match. When in doubt, withhold.
+
 Generic detections (NER, patterns) that cover only text the contract allows
 (a kept person's name with its title, the record's charge descriptions)
 are dropped. A removed person or a stripped category is never dropped.
@@ -21,6 +26,9 @@ from redaction_rules.recognizers import KEPT
 _TITLE_WORDS = {"mr", "mrs", "ms", "miss", "mister", "dr", "deft", "comp", "wit", "p/o", "officer", "the",
                 "defendant", "complainant", "victim", "witness", "aka"}
 _WORD = re.compile(r"[A-Za-z][A-Za-z'/-]*")
+_SENTENCE_END = re.compile(r"[.;!?](?=\s|$)")
+ATTRIBUTES = {"PLACE_OF_BIRTH", "NATIONALITY", "NRP", "IMMIGRATION_STATUS", "PHONE_NUMBER",
+              "EMAIL_ADDRESS", "STREET_ADDRESS", "US_SSN", "DATE_TIME"}
 
 
 @dataclass
@@ -67,14 +75,38 @@ class TextRedactor:
                 return False
         return covered
 
+    def _attribute_owner(self, text: str, span: Span, removed: list[Span], kept: list[Span]) -> Span | None:
+        """The removed person an attribute is about, or None when it is about a kept one.
+
+        The nearest person mentioned before it in its sentence owns it; with
+        no one before it, the first removed person of the sentence does.
+        """
+        starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text, 0, span.start)]
+        end = _SENTENCE_END.search(text, span.end)
+        lo, hi = starts[-1], end.end() if end else len(text)
+        inside = [r for r in removed if lo <= r.start and r.end <= hi and r.detail is None]
+        if not inside:
+            return None
+        people = inside + [k for k in kept if lo <= k.start and k.end <= span.start]
+        before = [r for r in people if r.end <= span.start]
+        owner = max(before, key=lambda r: r.end) if before else inside[0]
+        return None if owner.entity == KEPT else owner
+
     def spans(self, text: str, results) -> list[Span]:
         spans = []
         for r in results:
             meta = getattr(r, "recognition_metadata", None) or {}
             spans.append(Span(r.start, r.end, r.entity_type, r.score, meta.get("ordinal"), meta.get("detail")))
         kept = [s for s in spans if s.entity == KEPT]
+        removed = [s for s in spans if s.entity in self.removed_entities]
         out = []
         for s in spans:
+            if (s.entity in ATTRIBUTES and removed and s.score >= self.threshold
+                    and self.contract.text_operator(s.entity) == "keep"):
+                owner = self._attribute_owner(text, s, removed, kept)
+                if owner is not None:
+                    out.append(Span(s.start, s.end, owner.entity, 1.0, owner.ordinal, s.entity))
+                    continue
             if s.entity == KEPT or s.end <= s.start:
                 continue
             if s.score < self.threshold and s.entity not in self.removed_entities:

@@ -10,12 +10,17 @@ by their digits. It also checks the output's shape: only allowed fields,
 only visible roles.
 
 A value is not searched for when the contract publishes the same value, or
-a word of a value, as-is from the same record (a victim who shares the
-arrestee's surname or city): the recipient is allowed to see that string.
-And a hit in a structured field is not a leak when the word is in that
-field's own input value (a victim born in Baltimore, an incident on the
-1200 block of Baltimore Ave): a structured value can only carry what its
-source field held. Free text gets no such allowance. Reasons name field
+a word of a value, as-is in a visible person's own fields or the charges of
+the same record (a victim who shares the arrestee's surname or home, a
+charge title that names the city): the recipient is allowed to see that
+string about someone else. Record-level fields such as the incident
+location never excuse a value: they are where a victim's home would leak.
+And a single word found inside a longer structured value is not a leak
+when that field's own input value holds it (a victim born in Baltimore, an
+incident on the 1200 block of Baltimore Ave): a structured value can only
+carry what its source field held. A whole value (an address, a full name)
+gets no such allowance, nor does free text: a victim's home address kept
+as the incident location is a leak. Reasons name field
 paths and roles, never values.
 """
 import re
@@ -106,12 +111,13 @@ class VerificationGate:
         return Forbidden(value, why, by_digits=False)
 
     def _published_as_is(self, record: dict) -> set[str]:
-        """Words and values that visible people's kept fields put in the feed anyway."""
+        """Words and values that visible people's and charges' kept fields put in the feed anyway."""
         visible = dict(record)
         visible["persons"] = [p for p in record.get("persons") or [] if isinstance(p, dict) and p.get("role") in self.roles]
         exempt = set()
         for _, generic, value in _leaves(visible):
-            if generic in self.kept_as_is and generic not in self.free_text and isinstance(value, str):
+            if (generic in self.kept_as_is and generic.startswith(("persons.", "charges."))
+                    and isinstance(value, str)):
                 text = " ".join(value.lower().split())
                 exempt.add(text)
                 exempt.update(re.findall(r"[\w'-]+", text))
@@ -163,7 +169,9 @@ class VerificationGate:
             source = None if generic in self.free_text else self._source(visible, path)
             if pattern is not None:
                 for m in pattern.finditer(value):
-                    if isinstance(source, str) and re.search(rf"(?<!\w){re.escape(m.group())}(?!\w)", source, re.I):
+                    word = m.group()
+                    if (isinstance(source, str) and not re.search(r"\s", word) and word != value.strip()
+                            and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", source, re.I)):
                         continue
                     for f in by_text.get(" ".join(m.group().lower().split()), []):
                         reasons.append(f"{f.why} found in {path}")

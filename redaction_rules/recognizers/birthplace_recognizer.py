@@ -44,6 +44,20 @@ def country_lexicon() -> tuple[frozenset, frozenset]:
     return frozenset(names), frozenset(demonyms)
 
 
+@cache
+def demonyms_by_country() -> dict[str, frozenset]:
+    """Country name or spelling (lower case) -> its demonyms (lower case)."""
+    index: dict[str, set] = {}
+    for country in countryinfo.all_countries():
+        demonym = country.demonym()
+        if not demonym or not demonym.isascii():
+            continue
+        for name in [country.name(), *(country.alt_spellings() or [])]:
+            if name and name.isascii():
+                index.setdefault(name.lower(), set()).add(demonym.lower())
+    return {k: frozenset(v) for k, v in index.items()}
+
+
 def _alternation(words) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 

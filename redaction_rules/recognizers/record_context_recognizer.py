@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from redaction_rules.recognizers.birthplace_recognizer import demonyms_by_country
+
 KEPT = "KEPT"  # text the contract lets the recipient see: kept names, charges
 _TITLES = {"M": ("mr", "mister"), "F": ("ms", "mrs", "miss", "mz")}
 _ALL_TITLES = ("mr", "mrs", "ms", "miss", "mister", "mz", "dr", "p/o", "officer", "det", "sgt")
@@ -156,6 +158,11 @@ class RecordContextRecognizer(EntityRecognizer):
         for value in birthplace.values():
             self._phrase(value, detail("PLACE_OF_BIRTH"), min_len=3)
         self._phrase(p.get("citizenship"), detail("NATIONALITY"), min_len=3)
+        # "a Ukrainian national" names the country without its name
+        for country in (birthplace.get("country"), p.get("citizenship")):
+            if isinstance(country, str):
+                for demonym in demonyms_by_country().get(country.strip().lower(), ()):
+                    self._phrase(demonym, detail("NATIONALITY"), min_len=3)
         self._phrase(p.get("interpreter_language"), detail("NATIONALITY"), min_len=3)
         self._phrase(p.get("immigration_status"), detail("IMMIGRATION_STATUS"), min_len=3)
 

@@ -1,0 +1,208 @@
+"""`feedshield run` from the command line, scored against the fixture labels."""
+import gzip
+import json
+import re
+import stat
+from pathlib import Path
+
+import pytest
+
+import fixtures
+from pipelines import exit_codes
+from pipelines.cli import main
+from redaction_rules.contract_loader import CONTRACTS_DIR
+
+ICE = CONTRACTS_DIR / "ice-pars-2009.yaml"
+ICE_NB = CONTRACTS_DIR / "ice-pars-2009-no-birthplace.yaml"
+IN_FORCE = "2017-06-01"
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("export")
+    fixtures.write(250, 13, folder / "records.jsonl", folder / "labels.jsonl")
+    labels = {json.loads(l)["record_id"]: json.loads(l)["labels"] for l in (folder / "labels.jsonl").read_text().splitlines()}
+    inputs = {json.loads(l)["record_id"]: json.loads(l) for l in (folder / "records.jsonl").read_text().splitlines()}
+    return folder / "records.jsonl", labels, inputs
+
+
+def run(contract, input_path, out, *extra):
+    return main(["run", "--contract", str(contract), "--input", str(input_path), "--output", str(out), *extra])
+
+
+def feed(out: Path) -> list[dict]:
+    return [json.loads(l) for p in sorted((out / "feed").iterdir()) for l in p.read_text().splitlines()]
+
+
+def _present(text: str, haystack: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(text)}(?!\w)", haystack, re.I) is not None
+
+
+def _structured(obj, path=""):
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _structured(v, f"{path}.{k}" if path else k)
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from _structured(v, f"{path}[{i}]")
+    elif isinstance(obj, str) and path != "narrative":
+        yield path, obj
+
+
+def _at(obj, path):
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        try:
+            obj = obj[int(part[1:-1])] if part.startswith("[") else obj[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return obj
+
+
+def leaks(records: list[dict], labels: dict, inputs: dict, visible_roles: set, stripped: set) -> list[tuple]:
+    """Labels that must not leave but are in the feed: (record, category, role, path), never the text.
+
+    In the narrative (charge titles, which the contract allows, set aside),
+    any whole-word occurrence is a leak unless a visible person's allowed
+    label has the same text (a shared surname). In a
+    structured field, a label's text is a leak when that field's own source
+    (the same path among the visible people of the input) does not hold it.
+    """
+    found = []
+    for record in records:
+        source = inputs[record["record_id"]]
+        persons = [p for p in source["persons"] if p["role"] in visible_roles]
+        ids = {p["person_id"] for p in persons}
+        visible = {**source, "persons": persons, "charges": [c for c in source["charges"] if c["person_id"] in ids]}
+        record_labels = labels[record["record_id"]]
+        allowed = {l["text"].lower() for l in record_labels
+                   if l["role"] in visible_roles and l["category"] not in stripped}
+        narrative = record.get("narrative") or ""
+        for charge in record.get("charges") or []:  # allowed text: a charge title names a city
+            narrative = re.sub(re.escape(charge.get("description") or "\0"), " ", narrative, flags=re.I)
+        fields = list(_structured(record))
+        for l in record_labels:
+            if (l["role"] in visible_roles and l["category"] not in stripped) or l["text"].lower() in allowed:
+                continue
+            in_text = _present(l["text"], narrative)
+            in_fields = any(_present(l["text"], value) and not _present(l["text"], str(_at(visible, path) or ""))
+                            for path, value in fields)
+            if in_text or in_fields:
+                found.append((record["record_id"], l["category"], l["role"], l["path"]))
+    return found
+
+
+def test_ice_2009_publishes_arrestees_and_nothing_it_must_not(export, tmp_path):
+    records_path, labels, inputs = export
+    out = tmp_path / "run"
+    assert run(ICE, records_path, out, "--as-of", IN_FORCE) == exit_codes.OK
+    manifest = json.loads((out / "manifest.json").read_text())
+    counts = manifest["counts"]
+    assert counts["input_records"] == 250
+    assert counts["published"] + sum(counts["excluded"].values()) + counts["quarantined"] + counts["dead_lettered"] == 250
+    published = feed(out)
+    assert len(published) == counts["published"] > 200
+    assert leaks(published, labels, inputs, {"arrestee"}, {"immigration_status"}) == []
+    for record in published:
+        record_labels = labels[record["record_id"]]
+        names = {(p["name"]["first"], p["name"]["last"]) for p in record["persons"]}
+        expected = {(l["text"]) for l in record_labels if l["role"] == "arrestee" and l["path"].endswith("name.last")}
+        assert expected == {last for _, last in names}
+        charges = {l["text"] for l in record_labels if l["category"] == "charge"}
+        assert charges == {c["description"] for c in record["charges"]}
+        assert all(p["role"] == "arrestee" for p in record["persons"])
+    text = (out / "manifest.json").read_text()
+    for record in published[:20]:
+        for p in record["persons"]:
+            assert p["name"]["last"] not in text
+    assert manifest["entities_redacted"]["VICTIM"] > 0
+    assert stat.S_IMODE((out / "quarantine").stat().st_mode) == 0o700
+
+
+def test_no_birthplace_contract_strips_birthplace_and_nationality(export, tmp_path):
+    records_path, labels, inputs = export
+    out = tmp_path / "run"
+    assert run(ICE_NB, records_path, out, "--as-of", IN_FORCE) == exit_codes.OK
+    published = feed(out)
+    stripped = {"immigration_status", "place_of_birth", "nationality"}
+    assert leaks(published, labels, inputs, {"arrestee"}, stripped) == []
+    assert not any("place_of_birth" in p or "citizenship" in p for r in published for p in r["persons"])
+
+
+def test_contract_not_in_force_exits_3_and_writes_nothing(export, tmp_path, capsys):
+    records_path, _, _ = export
+    out = tmp_path / "run"
+    assert run(ICE, records_path, out, "--as-of", "2018-09-01") == exit_codes.NOT_IN_FORCE
+    assert not out.exists()
+    assert "terminated on 2018-08-31" in capsys.readouterr().err
+
+
+def test_contract_typo_exits_2(export, tmp_path, capsys):
+    records_path, _, _ = export
+    bad = tmp_path / "typo.yaml"
+    bad.write_text(ICE.read_text().replace("  persons.dob: keep", "  persons.dobb: keep"))
+    assert run(bad, records_path, tmp_path / "run", "--as-of", IN_FORCE) == exit_codes.USAGE
+    assert "unknown field 'persons.dobb'" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
+
+
+def test_missing_model_exits_6_without_fallback(export, tmp_path, capsys):
+    records_path, _, _ = export
+    assert run(ICE, records_path, tmp_path / "run", "--as-of", IN_FORCE,
+               "--spacy-model", "en_core_web_not_installed") == exit_codes.MODEL
+    assert "not installed" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
+
+
+def test_unreadable_input_exits_5(tmp_path):
+    assert run(ICE, tmp_path / "nothing-*.jsonl", tmp_path / "run", "--as-of", IN_FORCE) == exit_codes.INPUT
+    (tmp_path / "broken.jsonl.gz").write_bytes(b"not gzip at all")
+    assert run(ICE, tmp_path / "broken.jsonl.gz", tmp_path / "run", "--as-of", IN_FORCE) == exit_codes.INPUT
+
+
+def test_glob_gzip_and_dead_letters_add_up(tmp_path):
+    rows = [json.dumps(r) for r, _ in fixtures.generate(30, seed=17)]
+    (tmp_path / "a.jsonl").write_text("\n".join(rows[:15] + ["{not json", '{"record_id": 5}']) + "\n\n")
+    with gzip.open(tmp_path / "b.jsonl.gz", "wt") as handle:
+        handle.write("\n".join(rows[15:] + ["[]"]) + "\n")
+    out = tmp_path / "run"
+    assert run(ICE, tmp_path / "*.jsonl*", out, "--as-of", IN_FORCE) == exit_codes.OK
+    manifest = json.loads((out / "manifest.json").read_text())
+    c = manifest["counts"]
+    assert c["input_records"] == 33 and c["dead_lettered"] == 3
+    assert c["published"] + sum(c["excluded"].values()) + c["quarantined"] + c["dead_lettered"] == 33
+    dead = [json.loads(l) for l in (out / "dead-letter" / "part-00000-of-00001.jsonl").read_text().splitlines()]
+    assert sorted(d["reason"] for d in dead) == sorted([
+        f"line 16 of file {tmp_path / 'a.jsonl'}: not JSON (column 2)",
+        f"line 17 of file {tmp_path / 'a.jsonl'}: record: missing persons",
+        f"line 16 of file {tmp_path / 'b.jsonl.gz'}: not a JSON object"])
+    assert stat.S_IMODE((out / "dead-letter" / "part-00000-of-00001.jsonl").stat().st_mode) == 0o600
+    assert [f["records"] for f in manifest["inputs"]] == [17, 16]
+
+
+def test_failed_verification_exits_4_and_publishes_nothing(export, tmp_path):
+    records_path, _, _ = export
+    leaky = tmp_path / "leaky.yaml"
+    # the incident location is often the victim's home: kept as-is, it leaks their address
+    leaky.write_text(ICE.read_text().replace("  incident_location: {op: generalize, to: hundred_block}", "  incident_location: keep"))
+    out = tmp_path / "run"
+    (out / "feed").mkdir(parents=True)
+    (out / "feed" / "old.jsonl").write_text("{}\n")
+    assert run(leaky, records_path, out, "--as-of", IN_FORCE) == exit_codes.VERIFICATION
+    assert not (out / "feed").exists()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "failed: verification" and manifest["outputs"]["feed"] == []
+    quarantined = [json.loads(l) for l in (out / "quarantine" / "part-00000-of-00001.jsonl").read_text().splitlines()]
+    assert quarantined and all("address" in " ".join(q["reasons"]) for q in quarantined)
+    assert not list(out.glob(".staging-*"))
+
+
+def test_same_feed_in_process_on_rerun_and_on_two_workers(export, tmp_path):
+    records_path, _, _ = export
+    assert run(ICE, records_path, tmp_path / "a", "--as-of", IN_FORCE, "--feed-shards", "3") == 0
+    assert run(ICE, records_path, tmp_path / "b", "--as-of", IN_FORCE, "--feed-shards", "3") == 0
+    assert run(ICE, records_path, tmp_path / "c", "--as-of", IN_FORCE, "--feed-shards", "3",
+               "--direct_running_mode=multi_processing", "--direct_num_workers=2") == 0
+    def digests(name):
+        return [f["sha256"] for f in json.loads((tmp_path / name / "manifest.json").read_text())["outputs"]["feed"]]
+    assert len(digests("a")) == 3
+    assert digests("a") == digests("b") == digests("c")

@@ -1,0 +1,96 @@
+"""Each stage as a Beam transform, with TestPipeline and assert_that."""
+import json
+
+import apache_beam as beam
+import pytest
+from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to, is_not_empty
+
+import fixtures
+from pipelines.apply_contract import ApplyContract
+from pipelines.exclude import ExcludeRecords
+from pipelines.parse import ParseRecords
+from pipelines.redact import RedactFreeText
+from pipelines.verify import VerifyRecords
+from redaction_rules.contract_loader import CONTRACTS_DIR, load_contract
+from redaction_rules.engine import load_engine_config
+from redaction_rules.fields import record_schema
+
+ICE = load_contract(CONTRACTS_DIR / "ice-pars-2009.yaml").contract
+
+
+def pipeline():
+    return TestPipeline(options=PipelineOptions(["--runner=FnApiRunner"]))
+
+
+@pytest.fixture(scope="module")
+def records():
+    return [r for r, _ in fixtures.generate(40, seed=9)]
+
+
+def test_parse_splits_records_from_dead_letters(records):
+    lines = [{"src": (0, i + 1), "raw": json.dumps(r).encode()} for i, r in enumerate(records[:3])]
+    lines.append({"src": (0, 4), "raw": b"{broken"})
+    lines.append({"src": (0, 5), "raw": b'{"record_id": "X", "persons": "nobody"}'})
+    with pipeline() as p:
+        parsed = p | beam.Create(lines) | ParseRecords(record_schema(), ["export.jsonl"])
+        assert_that(parsed.records | beam.Map(lambda e: e["record"]["record_id"]),
+                    equal_to([r["record_id"] for r in records[:3]]), label="records")
+        assert_that(parsed.dead_letter | beam.Map(lambda e: e["reason"]),
+                    equal_to(["line 4 of file export.jsonl: not JSON (column 2)",
+                              "line 5 of file export.jsonl: persons: not an array"]), label="dead")
+
+
+def test_exclusions_are_named(records):
+    flagged = [dict(records[0], flags={"sealed": True}), dict(records[1], flags={"expunged": True}), records[2]]
+    with pipeline() as p:
+        kept = p | beam.Create([{"src": (0, i), "record": r} for i, r in enumerate(flagged)]) | ExcludeRecords(ICE)
+        assert_that(kept.excluded, equal_to(["sealed", "expunged"]), label="excluded")
+        assert_that(kept.records | beam.Map(lambda e: e["src"]), equal_to([(0, 2)]), label="kept")
+
+
+def test_apply_contract_keeps_arrestees_only(records):
+    with pipeline() as p:
+        shaped = p | beam.Create([{"src": (0, i), "record": r} for i, r in enumerate(records)]) | ApplyContract(ICE, None)
+        roles = shaped.records | beam.FlatMap(lambda e: [q["role"] for q in e["output"]["persons"]]) | beam.Distinct()
+        assert_that(roles, equal_to(["arrestee"]), label="roles")
+        assert_that(shaped.quarantine, equal_to([]), label="nothing quarantined")
+
+
+def test_redact_then_verify_publishes_clean_records(records):
+    engine = load_engine_config()
+    elements = [{"src": (0, i), "record": r} for i, r in enumerate(records)]
+    removed_names = {(i, p["name"]["first"]) for i, r in enumerate(records) for p in r["persons"]
+                     if p["role"] != "arrestee" and len(p["name"]["first"]) > 3}
+
+    def leaks(element):
+        text = element["output"]["narrative"].lower()
+        i = element["src"][1]
+        return [name for j, name in removed_names if j == i and f" {name.lower()} " in f" {text} "]
+
+    with pipeline() as p:
+        shaped = p | beam.Create(elements) | ApplyContract(ICE, None)
+        redacted = shaped.records | RedactFreeText(ICE, engine, batch_size=8)
+        verified = redacted.records | VerifyRecords(ICE)
+        assert_that(verified.records | beam.FlatMap(leaks), equal_to([]), label="no removed first names")
+        assert_that(verified.records, is_not_empty(), label="published")
+        assert_that(verified.quarantine, equal_to([]), label="nothing quarantined")
+        assert_that(redacted.records | beam.Map(lambda e: "<VICTIM_1>" in e["output"]["narrative"]) | beam.Filter(bool),
+                    is_not_empty(), label="victims replaced")
+
+
+def test_gate_quarantines_a_leak(records):
+    record = next(r for r in records if any(p["role"] == "victim" for p in r["persons"]))
+    victim = next(p for p in record["persons"] if p["role"] == "victim")
+
+    def leak(element):
+        element["output"]["narrative"] = f"{victim['name']['first']} {victim['name']['last']} was there."
+        return element
+
+    with pipeline() as p:
+        shaped = p | beam.Create([{"src": (0, 1), "record": record}]) | ApplyContract(ICE, None)
+        verified = shaped.records | beam.Map(leak) | VerifyRecords(ICE)
+        assert_that(verified.records, equal_to([]), label="nothing published")
+        assert_that(verified.quarantine | beam.Map(lambda q: (q["stage"], len(q["reasons"]) > 0)),
+                    equal_to([("verify", True)]), label="quarantined")
