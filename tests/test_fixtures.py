@@ -120,3 +120,11 @@ def test_shipped_sample_is_what_the_generator_makes():
     sample = (REPO / "fixtures" / "data" / "sample.jsonl").read_text().splitlines()
     assert len(sample) == 200
     assert [json.loads(line) for line in sample[:20]] == [r for r, _ in fixtures.generate(20, seed=7)]
+
+
+def test_ci_runs_the_readme_commands():
+    readme = (REPO / "README.md").read_text().split("```")[1].strip().splitlines()
+    ci = (REPO / ".ci" / "run").read_text()
+    assert len(readme) == 2
+    for command in readme:
+        assert command in ci
