@@ -101,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1)
     p.set_defaults(func=_demo, accepts_beam_args=True)
 
+    sub.add_parser("evaluate", help="run a contract on labelled records and score the feed: leak recall, utility")
+
+    sub.add_parser("evaluate-text", help="score text redaction on a span-labelled set, beside Presidio alone")
+
     sub.add_parser("run", help="make a feed: feedshield run --contract F --input GLOB --output DIR "
                                "[--as-of D] [Beam options]; see feedshield run --help")
 
@@ -116,6 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["run"]:  # its flags are shared with Beam's: parsed in pipelines.run
         from pipelines.run import main as run_main
         return run_main(argv[1:])
+    if argv[:1] == ["evaluate-text"]:
+        from pipelines.evaluate_text import main as evaluate_text_main
+        return evaluate_text_main(argv[1:])
+    if argv[:1] == ["evaluate"]:
+        from pipelines.evaluate import main as evaluate_main
+        return evaluate_main(argv[1:])
     parser = build_parser()
     args, rest = parser.parse_known_args(argv)
     if rest and not getattr(args, "accepts_beam_args", False):

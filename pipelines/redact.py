@@ -6,6 +6,7 @@ that spaCy runs `nlp.pipe` over many texts at once; a batch that fails is
 retried one text at a time so that one bad record cannot take its
 neighbours down, and a record whose text cannot be redacted is quarantined.
 """
+import logging
 from collections import Counter
 
 import apache_beam as beam
@@ -26,6 +27,8 @@ class _Redact(beam.DoFn):
         self.engine_config = engine_config
 
     def setup(self):
+        # Presidio logs every recognizer it builds at INFO, and one is built per record
+        logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
         self.engine = Engine(self.engine_config)
         self.redactor = TextRedactor(self.contract)
         self.failed = Metrics.counter("feedshield", "quarantined_redaction")

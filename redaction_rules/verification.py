@@ -98,7 +98,9 @@ class VerificationGate:
             elif generic not in self.allowed and len(value) >= MIN_DROPPED_LENGTH and not _common(value):
                 out.append(self._entry(value, f"{path} (field not allowed)", MIN_DROPPED_LENGTH))
         exempt = self._published_as_is(record)
-        return [f for f in out if f is not None and " ".join(f.value.lower().split()) not in exempt]
+        exempt_digits = {_digits(v) for v in exempt if len(_digits(v)) >= MIN_DIGITS}
+        return [f for f in out if f is not None
+                and (f.value not in exempt_digits if f.by_digits else " ".join(f.value.lower().split()) not in exempt)]
 
     @staticmethod
     def _entry(value: str, why: str, min_length: int) -> Forbidden | None:

@@ -5,7 +5,7 @@ import pytest
 
 from redaction_rules.contract import ROLE_ENTITIES
 from redaction_rules.recognizers import (KEPT, BirthplaceRecognizer, ImmigrationStatusRecognizer,
-                                         OfflineEmailRecognizer, PhoneRecognizer, RecordContextRecognizer,
+                                         NanpPhoneRecognizer, OfflineEmailRecognizer, RecordContextRecognizer,
                                          StreetAddressRecognizer)
 
 
@@ -21,12 +21,12 @@ def found(recognizer, text, entity=None):
 def test_phone_every_fixture_format(phone, upper):
     text = f"Comp can be reached at {phone}, after 9 PM."
     text = text.upper() if upper else text
-    assert ("PHONE_NUMBER", phone) in found(PhoneRecognizer(), text)
+    assert ("PHONE_NUMBER", phone) in found(NanpPhoneRecognizer(), text)
 
 
 def test_phone_leaves_dc_numbers_otns_and_times_alone():
     text = "DC# 1824012345, OTN N 224571-3, at 1430 hrs, 42 packets, $312."
-    assert found(PhoneRecognizer(), text) == []
+    assert found(NanpPhoneRecognizer(), text) == []
 
 
 @pytest.mark.parametrize("address", ["1234 N 5th St", "4697 Cecil B Moore Ave", "57 Market Street",
@@ -65,6 +65,7 @@ def test_immigration_status_leaves_ordinary_words():
 @pytest.mark.parametrize("text,entity,place", [
     ("She stated she was born in Tegucigalpa, Honduras.", "PLACE_OF_BIRTH", "Tegucigalpa, Honduras"),
     ("He is a native of Haiti.", "PLACE_OF_BIRTH", "Haiti"),
+    ("She was born in Guatemala City, Guatemala.", "PLACE_OF_BIRTH", "Guatemala City, Guatemala"),
     ("He is originally from Puebla and works nearby.", "PLACE_OF_BIRTH", "Puebla"),
     ("She emigrated from Vietnam in 2009.", "PLACE_OF_BIRTH", "Vietnam"),
     ("HE WAS BORN IN DUBLIN, IRELAND.", "PLACE_OF_BIRTH", "DUBLIN, IRELAND"),

@@ -1,7 +1,6 @@
 """`feedshield run` from the command line, scored against the fixture labels."""
 import gzip
 import json
-import re
 import stat
 from pathlib import Path
 
@@ -10,7 +9,8 @@ import pytest
 import fixtures
 from pipelines import exit_codes
 from pipelines.cli import main
-from redaction_rules.contract_loader import CONTRACTS_DIR
+from redaction_rules.contract_loader import CONTRACTS_DIR, load_contract
+from redaction_rules.scoring import score_feed
 
 ICE = CONTRACTS_DIR / "ice-pars-2009.yaml"
 ICE_NB = CONTRACTS_DIR / "ice-pars-2009-no-birthplace.yaml"
@@ -34,61 +34,12 @@ def feed(out: Path) -> list[dict]:
     return [json.loads(l) for p in sorted((out / "feed").iterdir()) for l in p.read_text().splitlines()]
 
 
-def _present(text: str, haystack: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(text)}(?!\w)", haystack, re.I) is not None
-
-
-def _structured(obj, path=""):
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            yield from _structured(v, f"{path}.{k}" if path else k)
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            yield from _structured(v, f"{path}[{i}]")
-    elif isinstance(obj, str) and path != "narrative":
-        yield path, obj
-
-
-def _at(obj, path):
-    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
-        try:
-            obj = obj[int(part[1:-1])] if part.startswith("[") else obj[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return obj
-
-
-def leaks(records: list[dict], labels: dict, inputs: dict, visible_roles: set, stripped: set) -> list[tuple]:
-    """Labels that must not leave but are in the feed: (record, category, role, path), never the text.
-
-    In the narrative (charge titles, which the contract allows, set aside),
-    any whole-word occurrence is a leak unless a visible person's allowed
-    label has the same text (a shared surname). In a
-    structured field, a label's text is a leak when that field's own source
-    (the same path among the visible people of the input) does not hold it.
-    """
-    found = []
-    for record in records:
-        source = inputs[record["record_id"]]
-        persons = [p for p in source["persons"] if p["role"] in visible_roles]
-        ids = {p["person_id"] for p in persons}
-        visible = {**source, "persons": persons, "charges": [c for c in source["charges"] if c["person_id"] in ids]}
-        record_labels = labels[record["record_id"]]
-        allowed = {l["text"].lower() for l in record_labels
-                   if l["role"] in visible_roles and l["category"] not in stripped}
-        narrative = record.get("narrative") or ""
-        for charge in record.get("charges") or []:  # allowed text: a charge title names a city
-            narrative = re.sub(re.escape(charge.get("description") or "\0"), " ", narrative, flags=re.I)
-        fields = list(_structured(record))
-        for l in record_labels:
-            if (l["role"] in visible_roles and l["category"] not in stripped) or l["text"].lower() in allowed:
-                continue
-            in_text = _present(l["text"], narrative)
-            in_fields = any(_present(l["text"], value) and not _present(l["text"], str(_at(visible, path) or ""))
-                            for path, value in fields)
-            if in_text or in_fields:
-                found.append((record["record_id"], l["category"], l["role"], l["path"]))
-    return found
+def leaks(published, labels, inputs, visible_roles, stripped):
+    """Labels that must not leave but are in the feed, as (record, path, category, role)."""
+    contract = load_contract(ICE).contract.model_copy(update={"roles": sorted(visible_roles), "strip": sorted(stripped)})
+    score = score_feed(contract, inputs, labels, published)
+    assert score.protected.total > 1000
+    return [(m.record_id, m.path, m.category, m.role) for m in score.misses]
 
 
 def test_ice_2009_publishes_arrestees_and_nothing_it_must_not(export, tmp_path):

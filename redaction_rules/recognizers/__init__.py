@@ -1,5 +1,9 @@
 """feedshield's recognizers, one class a file, and the registry that names them.
 
+No class here may share a name with one of Presidio's: Presidio's own
+registry finds its predefined recognizers by class name among all
+recognizer subclasses, and would pick ours up instead.
+
 `engine.yaml` refers to recognizers by these names, the way Presidio's own
 `default_recognizers.yaml` refers to its predefined ones. The record-context
 recognizer is not here: it is built per record, not once per engine.
@@ -7,15 +11,15 @@ recognizer is not here: it is built per record, not once per engine.
 from redaction_rules.recognizers.birthplace_recognizer import BirthplaceRecognizer
 from redaction_rules.recognizers.immigration_status_recognizer import ImmigrationStatusRecognizer
 from redaction_rules.recognizers.offline_email_recognizer import OfflineEmailRecognizer
-from redaction_rules.recognizers.phone_recognizer import PhoneRecognizer
+from redaction_rules.recognizers.nanp_phone_recognizer import NanpPhoneRecognizer
 from redaction_rules.recognizers.record_context_recognizer import KEPT, RecordContextRecognizer
 from redaction_rules.recognizers.street_address_recognizer import StreetAddressRecognizer
 
 REGISTRY = {
     "BirthplaceRecognizer": BirthplaceRecognizer,
     "ImmigrationStatusRecognizer": ImmigrationStatusRecognizer,
+    "NanpPhoneRecognizer": NanpPhoneRecognizer,
     "OfflineEmailRecognizer": OfflineEmailRecognizer,
-    "PhoneRecognizer": PhoneRecognizer,
     "StreetAddressRecognizer": StreetAddressRecognizer,
 }
 

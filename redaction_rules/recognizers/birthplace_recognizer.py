@@ -88,8 +88,10 @@ class BirthplaceRecognizer(EntityRecognizer):
         name words (stopping at a stop word, or a lower-case word in mixed
         case text), optionally followed by ", " and a second such run."""
         m = self._countries.match(text, start)
-        if m:
-            return m.end()
+        country_end = m.end() if m else start  # "Guatemala" is also the start of "Guatemala City, Guatemala"
+        return max(country_end, self._words_after(text, start))
+
+    def _words_after(self, text: str, start: int) -> int:
         caps = text.isupper()
         end, pos, words, parts = start, start, 0, 0
         while words < self.MAX_PLACE_WORDS:

@@ -2,7 +2,7 @@
 from presidio_analyzer import Pattern, PatternRecognizer
 
 
-class PhoneRecognizer(PatternRecognizer):
+class NanpPhoneRecognizer(PatternRecognizer):
     """`215-555-0143`, `(215) 555-0143`, `215.555.0143`, `2155550143`, `+1 215 555 0143`.
 
     Presidio's own phone recognizer (phonenumbers) misses bare ten-digit runs
@@ -21,4 +21,4 @@ class PhoneRecognizer(PatternRecognizer):
     def __init__(self, supported_language: str = "en"):
         super().__init__(supported_entity="PHONE_NUMBER", patterns=self.PATTERNS,
                          context=self.CONTEXT, supported_language=supported_language,
-                         name="FeedshieldPhoneRecognizer")
+                         name="NanpPhoneRecognizer")
