@@ -30,6 +30,7 @@ from redaction_rules.recognizers.birthplace_recognizer import demonyms_by_countr
 KEPT = "KEPT"  # text the contract lets the recipient see: kept names, charges
 _TITLES = {"M": ("mr", "mister"), "F": ("ms", "mrs", "miss", "mz")}
 _ALL_TITLES = ("mr", "mrs", "ms", "miss", "mister", "mz", "dr", "p/o", "officer", "det", "sgt")
+_TOKEN = re.compile(r"\w+|[^\w\s]")
 _DIGIT_RUN = re.compile(r"(?<![\w])[+(]?\d[\d\s().-]{5,}\d(?!\w)")
 # Identifier fields compared by their digits, when they have enough of them.
 _DIGIT_FIELDS = ("phone", "ssn", "drivers_license", "state_id", "photo_id", "alien_number", "fbi_number")
@@ -183,21 +184,36 @@ class RecordContextRecognizer(EntityRecognizer):
                     if len(digits) >= self.MIN_DIGITS:
                         self._digits[digits] = Term(entity)
 
-    def _compile(self):
-        if not self._phrases:
-            return None
-        alternatives = sorted(self._phrases, key=len, reverse=True)
-        body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alternatives)
-        return re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.I)
+    def _compile(self) -> dict:
+        """Phrases as token sequences, indexed by their first token, longest first.
+
+        Matching token by token gives whole-word, case- and spacing-blind
+        matches without compiling a regular expression for every record.
+        """
+        index: dict[str, list] = {}
+        for phrase, term in self._phrases.items():
+            tokens = tuple(_TOKEN.findall(phrase))
+            if tokens:
+                index.setdefault(tokens[0], []).append((tokens, term))
+        for candidates in index.values():
+            candidates.sort(key=lambda c: -len(c[0]))
+        return index
 
     # -- matching --------------------------------------------------------
     def analyze(self, text: str, entities=None, nlp_artifacts=None) -> list[RecognizerResult]:
         results = []
-        if self._pattern is not None:
-            for m in self._pattern.finditer(text):
-                term = self._phrases.get(_words(m.group()).lower())
-                if term is not None:
-                    results.append(self._result(term, m.start(), m.end()))
+        if self._pattern:
+            found = list(_TOKEN.finditer(text))
+            words = [m.group().lower() for m in found]
+            i = 0
+            while i < len(words):
+                for tokens, term in self._pattern.get(words[i], ()):
+                    n = len(tokens)
+                    if tuple(words[i:i + n]) == tokens:
+                        results.append(self._result(term, found[i].start(), found[i + n - 1].end()))
+                        i += n - 1
+                        break
+                i += 1
         if self._digits:
             for m in _DIGIT_RUN.finditer(text):
                 digits = _digits(m.group())
