@@ -2,14 +2,17 @@
 
 A line that is not UTF-8, not JSON, not an object, or not in the shape of
 the spec never goes further. Its reason says where and what kind of
-problem ("persons[2].phone: not a string or null"), never the value:
-jsonschema's own messages quote the value, so they are not used.
+problem ("persons[2].phone: not a string or null"), never the value: the
+validator's own messages may quote the value, so they are not used.
+
+The schema is compiled to Python by fastjsonschema, about ten times faster
+than interpreting it with jsonschema (which the tests keep as the
+reference validator).
 """
 import json
-import re
 
 import apache_beam as beam
-import jsonschema
+import fastjsonschema
 from apache_beam import pvalue
 from apache_beam.metrics import Metrics
 
@@ -18,22 +21,26 @@ _TYPE_NAMES = {"string": "a string", "null": "null", "array": "an array", "objec
                "integer": "an integer", "number": "a number", "boolean": "a boolean"}
 
 
-def schema_reason(error: jsonschema.ValidationError) -> str:
-    path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path).lstrip(".") or "record"
-    if error.validator == "type":
-        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+def schema_reason(error: fastjsonschema.JsonSchemaValueException, record: dict) -> str:
+    parts = error.path[1:]  # the first part is fastjsonschema's name for the root
+    path = "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in parts).lstrip(".") or "record"
+    if error.rule == "type":
+        expected = error.rule_definition if isinstance(error.rule_definition, list) else [error.rule_definition]
         return f"{path}: not {' or '.join(_TYPE_NAMES.get(t, t) for t in expected)}"
-    if error.validator == "required":
-        missing = re.match(r"'([^']*)'", error.message)
-        return f"{path}: missing {missing.group(1) if missing else 'a required field'}"
-    if error.validator == "enum":
+    if error.rule == "required":
+        instance = record
+        for p in parts:
+            instance = instance[int(p)] if isinstance(instance, list) else instance[p]
+        missing = [name for name in error.rule_definition if name not in instance]
+        return f"{path}: missing {', '.join(missing) or 'a required field'}"
+    if error.rule == "enum":
         return f"{path}: not one of the allowed values"
-    if error.validator == "minLength":
+    if error.rule == "minLength":
         return f"{path}: empty"
-    return f"{path}: fails the spec ({error.validator})"
+    return f"{path}: fails the spec ({error.rule})"
 
 
-def parse_line(raw: bytes, validator) -> tuple[dict | None, str | None]:
+def parse_line(raw: bytes, validate) -> tuple[dict | None, str | None]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -46,10 +53,15 @@ def parse_line(raw: bytes, validator) -> tuple[dict | None, str | None]:
         return None, "not JSON (nested too deeply)"
     if not isinstance(record, dict):
         return None, "not a JSON object"
-    error = jsonschema.exceptions.best_match(validator.iter_errors(record))
-    if error is not None:
-        return None, schema_reason(error)
+    try:
+        validate(record)
+    except fastjsonschema.JsonSchemaValueException as error:
+        return None, schema_reason(error, record)
     return record, None
+
+
+def compile_schema(schema: dict):
+    return fastjsonschema.compile(schema)
 
 
 class _Parse(beam.DoFn):
@@ -59,10 +71,10 @@ class _Parse(beam.DoFn):
         self.dead = Metrics.counter("feedshield", "dead_lettered")
 
     def setup(self):
-        self.validator = jsonschema.Draft202012Validator(self.schema)
+        self.validate = compile_schema(self.schema)
 
     def process(self, element):
-        record, reason = parse_line(element["raw"], self.validator)
+        record, reason = parse_line(element["raw"], self.validate)
         if record is None:
             self.dead.inc()
             index, line = element["src"]

@@ -21,17 +21,16 @@ def _dumps(obj) -> str:
 
 
 class _WriteShard(beam.DoFn):
-    def __init__(self, directory: str, shards: int, to_json):
+    def __init__(self, directory: str, shards: int):
         self.directory = directory
         self.shards = shards
-        self.to_json = to_json
 
     def process(self, keyed):
-        shard, elements = keyed
+        shard, lines = keyed
         path = FileSystems.join(self.directory, shard_name(shard, self.shards))
         with FileSystems.create(path) as handle:
-            for element in sorted(elements, key=lambda e: tuple(e["src"])):
-                handle.write((_dumps(self.to_json(element)) + "\n").encode("utf-8"))
+            for _, line in sorted(lines):
+                handle.write(line.encode("utf-8"))
         yield path
 
 
@@ -43,11 +42,17 @@ class WriteShards(beam.PTransform):
         self.to_json = to_json
 
     def expand(self, elements):
-        shards = self.shards
+        shards, to_json = self.shards, self.to_json
+
+        def keyed_line(e):
+            # only the finished line crosses the shuffle, not the element that made it
+            src = tuple(e["src"])
+            return zlib.crc32(repr(src).encode()) % shards, (src, _dumps(to_json(e)) + "\n")
+
         return (elements
-                | "AssignShard" >> beam.Map(lambda e: (zlib.crc32(repr(tuple(e["src"])).encode()) % shards, e))
+                | "AssignShard" >> beam.Map(keyed_line)
                 | "GroupShard" >> beam.GroupByKey()
-                | "WriteShard" >> beam.ParDo(_WriteShard(self.directory, shards, self.to_json)))
+                | "WriteShard" >> beam.ParDo(_WriteShard(self.directory, shards)))
 
 
 class _WriteJson(beam.DoFn):

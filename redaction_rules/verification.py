@@ -32,6 +32,10 @@ from redaction_rules.contract import Contract, Keep
 from redaction_rules.fields import CATEGORY_FIELDS, IDENTIFYING_PERSON_FIELDS, catalog
 
 _DIGIT_RUN = re.compile(r"[+(]?\d[\d\s().-]*\d")
+_PERSON_INDEX = re.compile(r"persons\[(\d+)\]")
+_NON_WORD = re.compile(r"\W")
+_WORDS = re.compile(r"[\w'-]+")
+_PATH_PART = re.compile(r"[^.\[\]]+|\[\d+\]")
 MIN_DIGITS = 7
 MIN_DROPPED_LENGTH = 4
 _ENUM_WORDS = {"arrestee", "victim", "witness", "complainant", "other", "felony", "misdemeanor",
@@ -45,16 +49,16 @@ class Forbidden:
     by_digits: bool
 
 
-def _leaves(obj, loc=""):
+def _leaves(obj, loc="", generic=""):
     """(concrete path, generic path, value) for every scalar in a record."""
     if isinstance(obj, dict):
         for k, v in obj.items():
-            yield from _leaves(v, f"{loc}.{k}" if loc else str(k))
+            yield from _leaves(v, f"{loc}.{k}" if loc else str(k), f"{generic}.{k}" if generic else str(k))
     elif isinstance(obj, list):
         for i, v in enumerate(obj):
-            yield from _leaves(v, f"{loc}[{i}]")
+            yield from _leaves(v, f"{loc}[{i}]", generic)
     elif obj is not None:
-        yield loc, re.sub(r"\[\d+\]", "", loc), obj
+        yield loc, generic, obj
 
 
 def _digits(value: str) -> str:
@@ -82,7 +86,7 @@ class VerificationGate:
         for path, generic, value in _leaves(record):
             if not isinstance(value, str) or not value.strip():
                 continue
-            m = re.match(r"persons\[(\d+)\]", path)
+            m = _PERSON_INDEX.match(path)
             role = removed_at.get(int(m.group(1))) if m else None
             if role is not None:
                 if generic in IDENTIFYING_PERSON_FIELDS or generic in self.stripped:
@@ -106,7 +110,7 @@ class VerificationGate:
     def _entry(value: str, why: str, min_length: int) -> Forbidden | None:
         value = " ".join(value.split())
         digits = _digits(value)
-        if len(digits) >= MIN_DIGITS and len(digits) >= len(re.sub(r"\W", "", value)) - 2:
+        if len(digits) >= MIN_DIGITS and len(digits) >= len(_NON_WORD.sub("", value)) - 2:
             return Forbidden(digits, why, by_digits=True)
         if len(value) < min_length:
             return None
@@ -122,7 +126,7 @@ class VerificationGate:
                     and isinstance(value, str)):
                 text = " ".join(value.lower().split())
                 exempt.add(text)
-                exempt.update(re.findall(r"[\w'-]+", text))
+                exempt.update(_WORDS.findall(text))
         return exempt
 
     def _visible(self, record: dict) -> dict:
@@ -136,7 +140,7 @@ class VerificationGate:
     def _source(visible: dict, path: str):
         """The input value an output field was made from (outputs keep the visible order)."""
         value = visible
-        for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        for part in _PATH_PART.findall(path):
             try:
                 value = value[int(part[1:-1])] if part.startswith("[") else value[part]
             except (KeyError, IndexError, TypeError):
@@ -146,7 +150,8 @@ class VerificationGate:
     def check(self, record: dict, output: dict) -> list[str]:
         """Reasons the output must not be published; empty when it may be."""
         reasons = []
-        for path, generic, _ in _leaves(output):
+        leaves = list(_leaves(output))
+        for path, generic, _ in leaves:
             if generic not in self.allowed:
                 reasons.append(f"{path}: field not allowed by the contract")
         for i, person in enumerate(output.get("persons") or []):
@@ -155,19 +160,23 @@ class VerificationGate:
         forbidden = self.forbidden(record)
         if not forbidden:
             return reasons
-        words = [f for f in forbidden if not f.by_digits]
-        digits = [f for f in forbidden if f.by_digits]
+        visible = self._visible(record)
+        strings = [(path, generic, value) for path, generic, value in leaves if isinstance(value, str)]
+        # Most records hold none of their forbidden values: a substring test on
+        # the case- and space-folded output finds the few candidates, and only
+        # those are matched as whole words, field by field.
+        folded = "\n".join(" ".join(value.lower().split()) for _, _, value in strings)
         by_text: dict[str, list[Forbidden]] = {}
-        for f in words:
-            by_text.setdefault(" ".join(f.value.lower().split()), []).append(f)
+        for f in forbidden:
+            key = " ".join(f.value.lower().split())
+            if not f.by_digits and key in folded:
+                by_text.setdefault(key, []).append(f)
+        digits = [f for f in forbidden if f.by_digits]
         pattern = None
-        if words:
+        if by_text:
             body = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(by_text, key=len, reverse=True))
             pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.I)
-        visible = self._visible(record)
-        for path, generic, value in _leaves(output):
-            if not isinstance(value, str):
-                continue
+        for path, generic, value in strings:
             source = None if generic in self.free_text else self._source(visible, path)
             if pattern is not None:
                 for m in pattern.finditer(value):
@@ -175,9 +184,9 @@ class VerificationGate:
                     if (isinstance(source, str) and not re.search(r"\s", word) and word != value.strip()
                             and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", source, re.I)):
                         continue
-                    for f in by_text.get(" ".join(m.group().lower().split()), []):
+                    for f in by_text.get(" ".join(word.lower().split()), []):
                         reasons.append(f"{f.why} found in {path}")
-            if digits:
+            if digits and any(ch.isdigit() for ch in value):
                 runs = [_digits(r) for r in _DIGIT_RUN.findall(value)]
                 for f in digits:
                     if any(f.value in run for run in runs):

@@ -7,7 +7,7 @@ import pytest
 from presidio_analyzer import RecognizerResult
 
 import fixtures
-from pipelines.parse import parse_line
+from pipelines.parse import compile_schema, parse_line
 from redaction_rules.contract_loader import CONTRACTS_DIR, load_contract
 from redaction_rules.exclusions import exclusion_rule
 from redaction_rules.fields import record_schema
@@ -154,12 +154,27 @@ def test_exclusions_built_in_and_contract_rules(records):
     (b'{"record_id": "R1", "persons": [{"role": "suspect"}]}', "persons[0].role: not one of the allowed values"),
 ])
 def test_parse_reasons_never_quote_values(raw, reason):
-    validator = jsonschema.Draft202012Validator(record_schema())
-    record, why = parse_line(raw, validator)
+    record, why = parse_line(raw, compile_schema(record_schema()))
     assert record is None and why == reason
     assert "2155550143" not in why and "suspect" not in why
 
 
 def test_parse_accepts_generated_records(records):
-    validator = jsonschema.Draft202012Validator(record_schema())
-    assert parse_line(json.dumps(records[0]).encode(), validator) == (records[0], None)
+    assert parse_line(json.dumps(records[0]).encode(), compile_schema(record_schema())) == (records[0], None)
+
+
+def test_compiled_schema_agrees_with_the_reference_validator(records):
+    """fastjsonschema (the pipeline's) and jsonschema (the spec's reference) accept the same records."""
+    reference = jsonschema.Draft202012Validator(record_schema())
+    validate = compile_schema(record_schema())
+    mutations = [lambda r: r.pop("record_id"), lambda r: r.update(persons={}),
+                 lambda r: r["persons"][0].update(role="suspect"), lambda r: r["persons"][0].update(dob=19850302),
+                 lambda r: r.update(charges=[{"class": "violation"}]), lambda r: r.update(flags={"sealed": "yes"}),
+                 lambda r: r.update(record_id=""), lambda r: r["persons"][0].update(aliases=[1]),
+                 lambda r: r.update(extra_field="allowed by the spec"), lambda r: r["persons"][0].pop("name")]
+    for i, record in enumerate(records[:60]):
+        mutated = copy.deepcopy(record)
+        mutations[i % len(mutations)](mutated)
+        ok_reference = reference.is_valid(mutated)
+        ok_compiled = parse_line(json.dumps(mutated).encode(), validate)[0] is not None
+        assert ok_reference == ok_compiled, i % len(mutations)

@@ -1,0 +1,1 @@
+"""feedshield's benchmark: `python -m bench` (see README, Benchmark)."""

@@ -1,0 +1,194 @@
+"""Throughput and memory of feedshield against Presidio alone and the Beam floor.
+
+For each size (default 5,000 and 50,000 records of one seed) and in one
+process, times:
+
+1. passthrough: the same Beam runner reading the input, parsing each record,
+   dropping one field and writing JSON Lines (the floor);
+2. bare NER: the configured spaCy model, NER only, `nlp.pipe` over the
+   narratives, in one process and in two;
+3. Presidio alone: the default `AnalyzerEngine` and `AnonymizerEngine` with
+   the same model on every string value of every record, one call a value,
+   on a sample (it is two orders of magnitude slower; a rate is a rate);
+4. feedshield: `feedshield run` with the 2009 ICE contract, in-process and
+   with two workers; and in-process again on the same records without
+   their narratives.
+
+It prints records/s, the ratios the targets name and peak resident memory
+(largest single process, workers included), and writes all figures as JSON.
+Timings are not asserted anywhere: tests only run this at a tiny size.
+"""
+import argparse
+import json
+import logging
+import platform
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import apache_beam as beam
+
+import fixtures
+from bench.memory import PeakMemory
+from pipelines.options import split_args
+from pipelines.read import ReadJsonLines
+from pipelines.run import beam_options, execute
+from redaction_rules.contract_loader import CONTRACTS_DIR
+from redaction_rules.engine import load_engine_config
+
+CONTRACT = CONTRACTS_DIR / "ice-pars-2009.yaml"
+AS_OF = "2018-06-30"
+TWO_WORKERS = ["--direct_running_mode=multi_processing", "--direct_num_workers=2"]
+TARGETS = {
+    "feedshield_2w_over_presidio": 20.0,
+    "feedshield_2w_over_bare_ner_2p": 0.70,
+    "no_narrative_over_passthrough": 0.50,
+}
+MEMORY_LIMIT_MB = 1536
+
+
+def timed(name: str, records: int, work) -> dict:
+    with PeakMemory() as memory:
+        began = time.perf_counter()
+        result = work()
+        seconds = time.perf_counter() - began
+    records = result if isinstance(result, int) else records
+    return {"stage": name, "records": records, "seconds": round(seconds, 2),
+            "records_per_s": round(records / seconds, 1) if seconds else None,
+            "peak_rss_mb": memory.peak_mb, "processes": len(memory.pids)}
+
+
+def passthrough(records_path: Path, out: Path, beam_args: list[str]) -> int:
+    def drop_one_field(element):
+        record = json.loads(element["raw"])
+        record.pop("narrative", None)
+        return json.dumps(record)
+
+    with beam.Pipeline(options=beam_options(beam_args)) as p:
+        (p | "Read" >> ReadJsonLines([str(records_path)])
+           | "ParseAndDrop" >> beam.Map(drop_one_field)
+           | "Write" >> beam.io.WriteToText(str(out / "passthrough"), file_name_suffix=".jsonl"))
+    return sum(1 for f in out.glob("passthrough*") for _ in f.open())
+
+
+def bare_ner(texts: list[str], processes: int) -> int:
+    import spacy
+    config = load_engine_config()
+    nlp = spacy.load(config.spacy_model, exclude=list(config.exclude_components))
+    for _ in nlp.pipe(texts, batch_size=config.batch_size, n_process=processes):
+        pass
+    return len(texts)
+
+
+def string_values(obj):
+    if isinstance(obj, dict):
+        for v in obj.values():
+            yield from string_values(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from string_values(v)
+    elif isinstance(obj, str) and obj.strip():
+        yield obj
+
+
+def presidio_alone(records: list[dict]) -> int:
+    from presidio_anonymizer import AnonymizerEngine
+
+    from pipelines.evaluate_text import presidio_default
+    analyzer = presidio_default(load_engine_config().spacy_model)
+    anonymizer = AnonymizerEngine()
+    for record in records:
+        for value in string_values(record):
+            anonymizer.anonymize(text=value, analyzer_results=analyzer.analyze(value, language="en"))
+    return len(records)
+
+
+def feedshield(records_path: Path, out: Path, beam_args: list[str]) -> int:
+    own, rest = split_args(["--contract", str(CONTRACT), "--input", str(records_path),
+                            "--output", str(out), "--as-of", AS_OF, *beam_args])
+    result = execute(own, rest)
+    if result.exit_code != 0:
+        raise RuntimeError(f"feedshield run failed: {result.message}")
+    return result.manifest["counts"]["input_records"]
+
+
+def bench_size(size: int, seed: int, presidio_sample: int, work: Path) -> dict:
+    folder = work / str(size)
+    records_path = folder / "records.jsonl"
+    fixtures.write(size, seed, records_path)
+    records = [json.loads(line) for line in records_path.open()]
+    plain = folder / "no-narrative.jsonl"
+    with plain.open("w") as handle:
+        for record in records:
+            handle.write(json.dumps({**record, "narrative": None}) + "\n")
+    texts = [r["narrative"] for r in records if r.get("narrative")]
+    sample = records[:presidio_sample]
+    in_process = ["--runner=FnApiRunner"]
+    stages = [
+        timed("passthrough", size, lambda: passthrough(records_path, folder / "pass", in_process)),
+        timed("bare_ner_1p", len(texts), lambda: bare_ner(texts, 1)),
+        timed("bare_ner_2p", len(texts), lambda: bare_ner(texts, 2)),
+        timed("presidio_alone", len(sample), lambda: presidio_alone(sample)),
+        timed("feedshield_1w", size, lambda: feedshield(records_path, folder / "fs1", in_process)),
+        timed("feedshield_2w", size, lambda: feedshield(records_path, folder / "fs2", in_process + TWO_WORKERS)),
+        timed("feedshield_no_narrative", size, lambda: feedshield(plain, folder / "fs0", in_process)),
+    ]
+    by = {s["stage"]: s for s in stages}
+    rate = lambda name: by[name]["records_per_s"]  # noqa: E731
+    ratios = {
+        "feedshield_2w_over_presidio": round(rate("feedshield_2w") / rate("presidio_alone"), 2),
+        "feedshield_2w_over_bare_ner_2p": round(rate("feedshield_2w") / rate("bare_ner_2p"), 3),
+        "feedshield_1w_over_bare_ner_1p": round(rate("feedshield_1w") / rate("bare_ner_1p"), 3),
+        "feedshield_1w_over_passthrough": round(rate("feedshield_1w") / rate("passthrough"), 3),
+        "no_narrative_over_passthrough": round(rate("feedshield_no_narrative") / rate("passthrough"), 3),
+    }
+    return {"size": size, "stages": stages, "ratios": ratios}
+
+
+def render(results: list[dict]) -> str:
+    lines = []
+    for r in results:
+        lines.append(f"== {r['size']} records")
+        lines.append(f"  {'stage':<26}{'records':>9}{'seconds':>10}{'records/s':>12}{'peak MB':>10}{'procs':>7}")
+        for s in r["stages"]:
+            lines.append(f"  {s['stage']:<26}{s['records']:>9}{s['seconds']:>10}{s['records_per_s']:>12}"
+                         f"{s['peak_rss_mb']:>10}{s['processes']:>7}")
+        lines.append("  ratios (target):")
+        for name, value in r["ratios"].items():
+            target = TARGETS.get(name)
+            verdict = "" if target is None else f"  (>= {target}: {'met' if value >= target else 'NOT met'})"
+            lines.append(f"    {name:<34}{value:>8}{verdict}")
+        worker_peak = max(s["peak_rss_mb"] for s in r["stages"] if s["stage"].startswith("feedshield"))
+        lines.append(f"    peak MB in any feedshield process {worker_peak:>8}  (<= {MEMORY_LIMIT_MB}: "
+                     f"{'met' if worker_peak <= MEMORY_LIMIT_MB else 'NOT met'})")
+    if len(results) > 1:
+        def peak(r):
+            return max(s["peak_rss_mb"] for s in r["stages"] if s["stage"].startswith("feedshield"))
+        growth = peak(results[-1]) / peak(results[0]) - 1
+        lines.append(f"memory growth {results[0]['size']} -> {results[-1]['size']}: {growth:+.1%} "
+                     f"(within 10%: {'met' if abs(growth) <= 0.10 else 'NOT met'})")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 50000])
+    parser.add_argument("--seed", type=int, default=4242)
+    parser.add_argument("--presidio-sample", dest="presidio_sample", type=int, default=200,
+                        help="records Presidio alone runs on (it is slow); default 200")
+    parser.add_argument("--json", default=None, help="where to write the figures (default bench/results/<time>.json)")
+    args = parser.parse_args(argv)
+    logging.getLogger().setLevel(logging.WARNING)
+    logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
+    with tempfile.TemporaryDirectory(prefix="feedshield-bench-") as tmp:
+        results = [bench_size(size, args.seed, min(args.presidio_sample, size), Path(tmp)) for size in args.sizes]
+    text = render(results)
+    print(text)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    out = Path(args.json) if args.json else Path(__file__).resolve().parent / "results" / f"{stamp}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"when": stamp, "machine": platform.platform(), "python": platform.python_version(),
+                               "seed": args.seed, "results": results}, indent=2) + "\n")
+    print(f"figures: {out}")
+    return 0

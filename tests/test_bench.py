@@ -1,0 +1,19 @@
+"""The benchmark runs (at a tiny size); how fast is its business, not the tests'."""
+import json
+
+from bench.run import main
+
+
+def test_benchmark_runs_and_writes_every_figure(tmp_path, capsys):
+    out = tmp_path / "bench.json"
+    assert main(["--sizes", "40", "--presidio-sample", "3", "--json", str(out)]) == 0
+    figures = json.loads(out.read_text())
+    stages = {s["stage"]: s for s in figures["results"][0]["stages"]}
+    assert set(stages) == {"passthrough", "bare_ner_1p", "bare_ner_2p", "presidio_alone",
+                           "feedshield_1w", "feedshield_2w", "feedshield_no_narrative"}
+    assert stages["presidio_alone"]["records"] == 3
+    assert all(s["records_per_s"] > 0 and s["peak_rss_mb"] > 0 for s in stages.values())
+    assert stages["feedshield_2w"]["processes"] > 1
+    assert set(figures["results"][0]["ratios"]) >= {"feedshield_2w_over_presidio", "feedshield_2w_over_bare_ner_2p",
+                                                     "no_narrative_over_passthrough"}
+    assert "ratios (target):" in capsys.readouterr().out
