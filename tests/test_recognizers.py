@@ -4,8 +4,9 @@ import socket
 import pytest
 
 from redaction_rules.contract import ROLE_ENTITIES
-from redaction_rules.recognizers import (KEPT, BirthplaceRecognizer, ImmigrationStatusRecognizer,
-                                         NanpPhoneRecognizer, OfflineEmailRecognizer, RecordContextRecognizer,
+from redaction_rules.recognizers import (KEPT, BirthplaceRecognizer, DigitGroupPhoneRecognizer, ImmigrationStatusRecognizer,
+                                         NanpPhoneRecognizer, OfflineEmailRecognizer, PersonNameRecognizer,
+                                         PlaceNameRecognizer, RecordContextRecognizer,
                                          StreetAddressRecognizer)
 
 
@@ -153,3 +154,28 @@ def test_record_context_strips_categories_of_kept_people_only_when_the_contract_
 def test_record_context_marks_allowed_texts():
     out = results(context(kept_texts=["DUI: Gen Imp/Inc Of Driving Safely"]), "Charged with DUI: Gen Imp/Inc Of Driving Safely.")
     assert ("KEPT", "DUI: Gen Imp/Inc Of Driving Safely", None, None) in out
+
+
+@pytest.mark.parametrize("phone", ["+41 (0)96 471 07 95", "+447700 921 916", "699 956 915", "71-33-52-22", "+447700677662"])
+def test_digit_group_phones(phone):
+    assert ("PHONE_NUMBER", phone) in found(DigitGroupPhoneRecognizer(), f"Call me on {phone} tomorrow.")
+
+
+def test_digit_group_phones_leave_dates_and_short_numbers():
+    assert found(DigitGroupPhoneRecognizer(), "On 2018-06-30 at 14 30 he paid $312 for 42 items.") == []
+
+
+@pytest.mark.parametrize("text,name", [("DEFT LUKE AGYAPONG WAS PLACED IN CUSTODY", "LUKE AGYAPONG"),
+                                       ("Police met Mrs. Warner at the door.", "Warner"),
+                                       ("Then Maria Elena Lopez left.", "Maria Elena Lopez")])
+def test_person_names_from_the_gazetteer(text, name):
+    assert ("PERSON", name) in found(PersonNameRecognizer(), text)
+
+
+def test_person_names_need_two_words_or_a_title():
+    assert found(PersonNameRecognizer(), "Will you ask the Price desk? Young people. A lone period . here") == []
+
+
+def test_place_names_from_the_gazetteers():
+    text = "He moved from Buenos Aires to New York and then Tunisia; reading the mobile map."
+    assert [t for _, t in found(PlaceNameRecognizer(), text)] == ["Buenos Aires", "New York", "Tunisia"]

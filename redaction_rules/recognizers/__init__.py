@@ -9,17 +9,23 @@ recognizer subclasses, and would pick ours up instead.
 recognizer is not here: it is built per record, not once per engine.
 """
 from redaction_rules.recognizers.birthplace_recognizer import BirthplaceRecognizer
+from redaction_rules.recognizers.digit_group_phone_recognizer import DigitGroupPhoneRecognizer
 from redaction_rules.recognizers.immigration_status_recognizer import ImmigrationStatusRecognizer
 from redaction_rules.recognizers.offline_email_recognizer import OfflineEmailRecognizer
+from redaction_rules.recognizers.person_name_recognizer import PersonNameRecognizer
+from redaction_rules.recognizers.place_name_recognizer import PlaceNameRecognizer
 from redaction_rules.recognizers.nanp_phone_recognizer import NanpPhoneRecognizer
 from redaction_rules.recognizers.record_context_recognizer import KEPT, RecordContextRecognizer
 from redaction_rules.recognizers.street_address_recognizer import StreetAddressRecognizer
 
 REGISTRY = {
     "BirthplaceRecognizer": BirthplaceRecognizer,
+    "DigitGroupPhoneRecognizer": DigitGroupPhoneRecognizer,
     "ImmigrationStatusRecognizer": ImmigrationStatusRecognizer,
     "NanpPhoneRecognizer": NanpPhoneRecognizer,
     "OfflineEmailRecognizer": OfflineEmailRecognizer,
+    "PersonNameRecognizer": PersonNameRecognizer,
+    "PlaceNameRecognizer": PlaceNameRecognizer,
     "StreetAddressRecognizer": StreetAddressRecognizer,
 }
 
