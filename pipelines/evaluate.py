@@ -37,11 +37,14 @@ def render(score: FeedScore) -> str:
     lines += [f"    {k:<20} {_pct(v)}" for k, v in sorted(score.protected_by_category.items())]
     lines.append("  by role:")
     lines += [f"    {k:<20} {_pct(v)}" for k, v in sorted(score.protected_by_role.items())]
+    lines.append("  by how the narrative is typed:")
+    lines += [f"    {k:<20} {_pct(v)}" for k, v in sorted(score.protected_by_case.items())]
     lines += ["",
               f"utility (allowed labels still present):            {_pct(score.utility)}",
               f"  kept names in fields                             {_pct(score.names_in_fields)}",
               f"  kept names in the narrative                      {_pct(score.names_in_narrative)}",
               f"  charges                                          {_pct(score.charges)}",
+              *[f"  kept names in narratives typed in {k:<15}{_pct(v)}" for k, v in sorted(score.utility_by_case.items())],
               f"narrative characters kept outside labelled spans:  {_pct(score.narrative_chars)}"]
     if score.misses:
         lines += ["", f"misses ({len(score.misses)}; texts only in --report):"]

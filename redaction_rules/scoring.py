@@ -61,6 +61,10 @@ class FeedScore:
     charges: Tally = field(default_factory=Tally)
     narrative_chars: Tally = field(default_factory=Tally)     # hits = kept
     excluded_published: int = 0
+    # the same figures split by how the narrative is typed: NER misses names
+    # in capitals, the record's own context must not
+    protected_by_case: dict = field(default_factory=lambda: defaultdict(Tally))
+    utility_by_case: dict = field(default_factory=lambda: defaultdict(Tally))
 
     @property
     def utility(self) -> Tally:
@@ -130,6 +134,7 @@ def score_feed(contract: Contract, inputs: dict, labels: dict, feed: list[dict])
         if exclusion_rule(source, contract) is not None:
             score.excluded_published += 1
         visible = _visible(source, roles)
+        case = "capitals" if (source.get("narrative") or "").isupper() else "mixed case"
         allowed = {l["text"].lower() for l in record_labels if not must_not_leave(l, contract)}
         narrative = record.get("narrative") or ""
         for charge in record.get("charges") or []:
@@ -145,12 +150,15 @@ def score_feed(contract: Contract, inputs: dict, labels: dict, feed: list[dict])
                 leaked = present(text, narrative) or any(
                     present(text, value) and not present(text, str(_at(visible, path) or "")) for path, value in fields)
                 score.protected.add(not leaked)
+                score.protected_by_case[case].add(not leaked)
                 score.protected_by_category[label["category"]].add(not leaked)
                 score.protected_by_role[label["role"]].add(not leaked)
                 if leaked:
                     score.misses.append(Miss(rid, label["path"], label["category"], label["role"], text))
             elif label["category"] == "person_name" and label["path"] == "narrative":
-                score.names_in_narrative.add(present(text, record.get("narrative") or ""))
+                kept = present(text, record.get("narrative") or "")
+                score.names_in_narrative.add(kept)
+                score.utility_by_case[case].add(kept)
             elif label["category"] == "person_name" and re.search(r"\.name\.(first|last)$", label["path"]):
                 score.names_in_fields.add(present(text, structured))
             elif label["category"] == "charge":

@@ -27,6 +27,9 @@ _TITLE_WORDS = {"mr", "mrs", "ms", "miss", "mister", "dr", "deft", "comp", "wit"
                 "defendant", "complainant", "victim", "witness", "aka"}
 _WORD = re.compile(r"[A-Za-z][A-Za-z'/-]*")
 _SENTENCE_END = re.compile(r"[.;!?](?=\s|$)")
+# NER's guesses, which often spill over a neighbouring kept name ("Wharton
+# St. Diego Laboy" as one ORG): only what lies outside allowed text is redacted.
+SPILLING = {"PERSON", "ORGANIZATION", "NRP", "LOCATION"}
 ATTRIBUTES = {"PLACE_OF_BIRTH", "NATIONALITY", "NRP", "IMMIGRATION_STATUS", "PHONE_NUMBER",
               "EMAIL_ADDRESS", "STREET_ADDRESS", "US_SSN", "DATE_TIME"}
 
@@ -92,6 +95,23 @@ class TextRedactor:
         owner = max(before, key=lambda r: r.end) if before else inside[0]
         return None if owner.entity == KEPT else owner
 
+    @staticmethod
+    def _outside_kept(text: str, span: Span, kept: list[Span]) -> list[Span]:
+        """The parts of a span outside allowed text that still hold a word other than a title."""
+        cuts = sorted((max(k.start, span.start), min(k.end, span.end)) for k in kept
+                      if k.start < span.end and span.start < k.end)
+        parts, pos = [], span.start
+        for start, end in cuts + [(span.end, span.end)]:
+            if start > pos:
+                parts.append((pos, start))
+            pos = max(pos, end)
+        out = []
+        for start, end in parts:
+            words = [w for w in _WORD.finditer(text, start, end) if w.group().lower().rstrip(".") not in _TITLE_WORDS]
+            if words:
+                out.append(Span(words[0].start(), words[-1].end(), span.entity, span.score, span.ordinal, span.detail))
+        return out
+
     def spans(self, text: str, results) -> list[Span]:
         spans = []
         for r in results:
@@ -112,6 +132,10 @@ class TextRedactor:
             if s.score < self.threshold and s.entity not in self.removed_entities:
                 continue
             generic = s.entity not in self.removed_entities and s.entity not in self.stripped_entities
+            if generic and kept and s.entity in SPILLING:
+                if self.contract.text_operator(s.entity) != "keep":
+                    out.extend(self._outside_kept(text, s, kept))
+                continue
             if generic and kept and self._only_kept(text, s, kept):
                 continue
             if self.contract.text_operator(s.entity) == "keep":

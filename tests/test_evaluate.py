@@ -67,3 +67,10 @@ def test_evaluate_text_on_presidio_research_sample(capsys):
     out = capsys.readouterr().out
     assert "feedshield" in out and "presidio" in out and "precision" in out
     assert "* PERSON" in out
+
+
+def test_capitals_and_mixed_case_are_reported_apart(labelled, capsys):
+    assert evaluate(labelled) == exit_codes.OK
+    out = capsys.readouterr().out
+    assert "    capitals" in out and "    mixed case" in out
+    assert "kept names in narratives typed in capitals" in out

@@ -178,3 +178,9 @@ def test_compiled_schema_agrees_with_the_reference_validator(records):
         ok_reference = reference.is_valid(mutated)
         ok_compiled = parse_line(json.dumps(mutated).encode(), validate)[0] is not None
         assert ok_reference == ok_compiled, i % len(mutations)
+
+
+def test_ner_spill_over_a_kept_name_redacts_only_the_rest():
+    text = "Police went to Wharton St. Diego Laboy was arrested."
+    results = [_result("ORGANIZATION", text, "Wharton St. Diego Laboy", 0.85), _result("KEPT", text, "Diego Laboy", 1.0)]
+    assert TextRedactor(ICE).redact(text, results).text == "Police went to <ORGANIZATION>. Diego Laboy was arrested."

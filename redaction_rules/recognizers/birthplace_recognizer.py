@@ -103,6 +103,8 @@ class BirthplaceRecognizer(EntityRecognizer):
                 break
             end, words = w.start() + len(token), words + 1
             pos = w.end()
+            if w.group().endswith(".") and len(token) > 2:  # a sentence ends here, not an abbreviation
+                break
             sep = re.match(r"\s+|,\s*", text[pos:])
             if not sep:
                 break
