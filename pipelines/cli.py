@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from pipelines import exit_codes
+from pipelines.options import iso_day
 
 
 def _fixtures(args: argparse.Namespace) -> int:
@@ -17,13 +18,6 @@ def _fixtures(args: argparse.Namespace) -> int:
     fixtures.write(args.count, args.seed, Path(args.out), Path(args.labels) if args.labels else None)
     print(f"wrote {args.count} records to {args.out}" + (f" and labels to {args.labels}" if args.labels else ""))
     return exit_codes.OK
-
-
-def _iso_day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("expected a date as YYYY-MM-DD") from None
 
 
 def _load_or_report(paths):
@@ -89,11 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     csub = contract.add_subparsers(dest="contract_command", required=True)
     p = csub.add_parser("validate", help="exit 0 if every contract is valid, else list the errors")
     p.add_argument("files", nargs="+")
-    p.add_argument("--as-of", type=_iso_day, default=date.today())
+    p.add_argument("--as-of", type=iso_day, default=date.today())
     p.set_defaults(func=_contract_validate)
     p = csub.add_parser("explain", help="what the recipient gets, field by field")
     p.add_argument("file")
-    p.add_argument("--as-of", type=_iso_day, default=date.today())
+    p.add_argument("--as-of", type=iso_day, default=date.today())
     p.set_defaults(func=_contract_explain)
     p = sub.add_parser("demo", help="generate synthetic records and run the 2009 ICE contract on them")
     p.add_argument("--out", default="out/demo", help="folder for the input and the run (default out/demo)")

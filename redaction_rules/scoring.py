@@ -79,13 +79,14 @@ def present(text: str, haystack: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(text)}(?!\w)", haystack, re.I) is not None
 
 
-def _leaves(obj, path=""):
+def string_leaves(obj, path=""):
+    """(path, value) of every string in a record."""
     if isinstance(obj, dict):
         for k, v in obj.items():
-            yield from _leaves(v, f"{path}.{k}" if path else k)
+            yield from string_leaves(v, f"{path}.{k}" if path else k)
     elif isinstance(obj, list):
         for i, v in enumerate(obj):
-            yield from _leaves(v, f"{path}[{i}]")
+            yield from string_leaves(v, f"{path}[{i}]")
     elif isinstance(obj, str):
         yield path, obj
 
@@ -140,7 +141,7 @@ def score_feed(contract: Contract, inputs: dict, labels: dict, feed: list[dict])
         for charge in record.get("charges") or []:
             if charge.get("description"):
                 narrative = re.sub(re.escape(charge["description"]), " ", narrative, flags=re.I)
-        fields = [(p, v) for p, v in _leaves(record) if p != "narrative"]
+        fields = [(p, v) for p, v in string_leaves(record) if p != "narrative"]
         structured = " \n ".join(v for _, v in fields)
         for label in record_labels:
             text = label["text"]

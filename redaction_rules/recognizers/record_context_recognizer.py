@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from redaction_rules.recognizers.birthplace_recognizer import demonyms_by_country
+from redaction_rules.recognizers.phrase_index import PhraseIndex
 
 KEPT = "KEPT"  # text the contract lets the recipient see: kept names, charges
 _TITLES = {"M": ("mr", "mister"), "F": ("ms", "mrs", "miss", "mz")}
 _ALL_TITLES = ("mr", "mrs", "ms", "miss", "mister", "mz", "dr", "p/o", "officer", "det", "sgt")
-_TOKEN = re.compile(r"\w+|[^\w\s]")
 _DIGIT_RUN = re.compile(r"(?<![\w])[+(]?\d[\d\s().-]{5,}\d(?!\w)")
 # Identifier fields compared by their digits, when they have enough of them.
 _DIGIT_FIELDS = ("phone", "ssn", "drivers_license", "state_id", "photo_id", "alien_number", "fbi_number")
@@ -94,7 +94,7 @@ class RecordContextRecognizer(EntityRecognizer):
             term = Term(role_entities[role], ordinals[role])
             self._add_names(p, term, kept_last, kept_first, kept_sexes_by_last)
             self._add_details(p, term)
-        self._pattern = self._compile()
+        self._index = PhraseIndex(self._phrases)
         self._removed_count = len(removed)
 
     # -- building the lexicon ------------------------------------------
@@ -184,36 +184,9 @@ class RecordContextRecognizer(EntityRecognizer):
                     if len(digits) >= self.MIN_DIGITS:
                         self._digits[digits] = Term(entity)
 
-    def _compile(self) -> dict:
-        """Phrases as token sequences, indexed by their first token, longest first.
-
-        Matching token by token gives whole-word, case- and spacing-blind
-        matches without compiling a regular expression for every record.
-        """
-        index: dict[str, list] = {}
-        for phrase, term in self._phrases.items():
-            tokens = tuple(_TOKEN.findall(phrase))
-            if tokens:
-                index.setdefault(tokens[0], []).append((tokens, term))
-        for candidates in index.values():
-            candidates.sort(key=lambda c: -len(c[0]))
-        return index
-
     # -- matching --------------------------------------------------------
     def analyze(self, text: str, entities=None, nlp_artifacts=None) -> list[RecognizerResult]:
-        results = []
-        if self._pattern:
-            found = list(_TOKEN.finditer(text))
-            words = [m.group().lower() for m in found]
-            i = 0
-            while i < len(words):
-                for tokens, term in self._pattern.get(words[i], ()):
-                    n = len(tokens)
-                    if tuple(words[i:i + n]) == tokens:
-                        results.append(self._result(term, found[i].start(), found[i + n - 1].end()))
-                        i += n - 1
-                        break
-                i += 1
+        results = [self._result(term, start, end) for start, end, term in self._index.matches(text)]
         if self._digits:
             for m in _DIGIT_RUN.finditer(text):
                 digits = _digits(m.group())
