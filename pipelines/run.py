@@ -93,6 +93,7 @@ def execute(own, beam_args: list[str]) -> RunResult:
         entities = json.loads((staging / ENTITIES_FILE).read_text())
     except Exception as exc:
         publish.remove_staging(staging)
+        publish.withdraw_feed(out_dir)  # an older feed must not pass for this run's
         return RunResult(1, f"pipeline failed ({type(exc).__name__}); nothing was published")
 
     total = sum(f.records for f in inputs)

@@ -157,3 +157,19 @@ def test_same_feed_in_process_on_rerun_and_on_two_workers(export, tmp_path):
         return [f["sha256"] for f in json.loads((tmp_path / name / "manifest.json").read_text())["outputs"]["feed"]]
     assert len(digests("a")) == 3
     assert digests("a") == digests("b") == digests("c")
+
+
+def test_a_crashed_pipeline_publishes_nothing_and_withdraws_an_older_feed(export, tmp_path, monkeypatch):
+    import pipelines.run as run_module
+    records_path, _, _ = export
+    out = tmp_path / "run"
+    (out / "feed").mkdir(parents=True)
+    (out / "feed" / "old.jsonl").write_text("{}\n")
+
+    def crash(pipeline, plan):
+        raise RuntimeError("worker lost")
+
+    monkeypatch.setattr(run_module, "build", crash)
+    assert run(ICE, records_path, out, "--as-of", IN_FORCE) == 1
+    assert not (out / "feed").exists()
+    assert not list(out.glob(".staging-*"))
