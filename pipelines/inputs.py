@@ -1,4 +1,4 @@
-"""Input files: matched, read once for their digests and record counts.
+"""Input files: matched, read for their digests, record counts and chunks.
 
 Done in the driver before the pipeline starts, so that a missing or corrupt
 input stops the run (exit 5) before anything is written, and so that the
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from apache_beam.io.filesystems import FileSystems
 
-from pipelines.read import iter_lines
+from pipelines.read import Chunk, scan
 
 
 class InputError(Exception):
@@ -22,6 +22,7 @@ class InputFile:
     path: str
     sha256: str
     records: int
+    chunks: tuple[Chunk, ...]
 
 
 def _sha256(path: str) -> str:
@@ -41,10 +42,10 @@ def resolve_inputs(pattern: str) -> list[InputFile]:
     if not paths:
         raise InputError(f"input {pattern}: no file matches")
     files = []
-    for path in paths:
+    for index, path in enumerate(paths):
         try:
-            count = sum(1 for _ in iter_lines(path))
-            files.append(InputFile(path, _sha256(path), count))
+            count, chunks = scan(index, path)
+            files.append(InputFile(path, _sha256(path), count, tuple(chunks)))
         except (OSError, EOFError, zlib.error) as exc:
             raise InputError(f"input {path}: unreadable ({type(exc).__name__}: {getattr(exc, 'strerror', None) or 'corrupt or truncated'})") from None
     return files

@@ -11,8 +11,9 @@ import apache_beam as beam
 
 from pipelines.apply_contract import ApplyContract
 from pipelines.exclude import ExcludeRecords
+from pipelines.inputs import InputFile
 from pipelines.parse import ParseRecords
-from pipelines.read import ReadJsonLines
+from pipelines.read import Chunk, ReadJsonLines
 from pipelines.redact import RedactFreeText
 from pipelines.verify import VerifyRecords
 from pipelines.write import WriteShards, WriteTally
@@ -20,19 +21,27 @@ from redaction_rules.contract import Contract
 from redaction_rules.engine import EngineConfig
 
 FEED, QUARANTINE, DEAD_LETTER = "feed", "quarantine", "dead-letter"
-COUNTS_FILE, ENTITIES_FILE = "_counts.json", "_entities.json"
+COUNTS_FILE, ENTITIES_FILE, RUNS = "_counts.json", "_entities.json", "_runs"
 
 
 @dataclass(frozen=True)
 class Plan:
     """Everything a run needs, validated before the pipeline is built."""
-    files: tuple[str, ...]
+    inputs: tuple[InputFile, ...]
     contract: Contract
     key: bytes | None
     engine: EngineConfig
     schema: dict
     staging: str
     feed_shards: int = 1
+
+    @property
+    def files(self) -> list[str]:
+        return [f.path for f in self.inputs]
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        return [chunk for f in self.inputs for chunk in f.chunks]
 
 
 class ShieldFeed(beam.PTransform):
@@ -42,8 +51,8 @@ class ShieldFeed(beam.PTransform):
 
     def expand(self, pbegin):
         plan = self.plan
-        lines = pbegin | "Read" >> ReadJsonLines(list(plan.files))
-        parsed = lines | "Parse" >> ParseRecords(plan.schema, list(plan.files))
+        lines = pbegin | "Read" >> ReadJsonLines(plan.chunks)
+        parsed = lines | "Parse" >> ParseRecords(plan.schema, plan.files)
         kept = parsed.records | "Exclude" >> ExcludeRecords(plan.contract)
         shaped = kept.records | "ApplyContract" >> ApplyContract(plan.contract, plan.key)
         redacted = shaped.records | "RedactFreeText" >> RedactFreeText(plan.contract, plan.engine, plan.engine.batch_size)
@@ -62,9 +71,10 @@ class WriteRun(beam.PTransform):
     def expand(self, outputs):
         staging, shards = self.plan.staging, self.plan.feed_shards
         join = beam.io.filesystems.FileSystems.join
-        outputs["feed"] | "WriteFeed" >> WriteShards(join(staging, FEED), shards, lambda e: e["output"])
-        outputs["quarantine"] | "WriteQuarantine" >> WriteShards(join(staging, QUARANTINE), 1, lambda e: e)
-        outputs["dead_letter"] | "WriteDeadLetter" >> WriteShards(join(staging, DEAD_LETTER), 1, lambda e: e)
+        runs = lambda name: join(staging, RUNS, name)  # noqa: E731
+        outputs["feed"] | "WriteFeed" >> WriteShards(join(staging, FEED), shards, lambda e: e["output"], runs(FEED))
+        outputs["quarantine"] | "WriteQuarantine" >> WriteShards(join(staging, QUARANTINE), 1, lambda e: e, runs(QUARANTINE))
+        outputs["dead_letter"] | "WriteDeadLetter" >> WriteShards(join(staging, DEAD_LETTER), 1, lambda e: e, runs(DEAD_LETTER))
         dispositions = (
             outputs["feed"] | "PublishedKey" >> beam.Map(lambda _: ("published", 1)),
             outputs["quarantine"] | "QuarantinedKey" >> beam.Map(lambda _: ("quarantined", 1)),

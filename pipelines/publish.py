@@ -10,8 +10,6 @@ import os
 import shutil
 from pathlib import Path
 
-from pipelines.write import shard_name
-
 PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
 
 
@@ -41,12 +39,6 @@ def make_private(directory: Path) -> None:
     directory.chmod(PRIVATE_DIR)
     for path in directory.iterdir():
         path.chmod(PRIVATE_FILE)
-
-
-def fill_empty_shards(feed: Path, shards: int) -> None:
-    """Shards that got no record still exist, so a re-run lists the same files."""
-    for shard in range(shards):
-        (feed / shard_name(shard, shards)).touch()
 
 
 def keep_withheld(staging: Path, out_dir: Path) -> None:

@@ -1,42 +1,93 @@
 """Stage 1: JSON Lines in, one element a line, with its file and line number.
 
-Files are listed in the driver (so that an unreadable input stops the run
-before anything starts) and read here whole, gzip by extension, then
-reshuffled so that one large file does not pin the work to one worker.
+Files are cut into chunks of lines in the driver (`plan_chunks`), so that
+only the small chunk descriptions cross a shuffle: each worker then reads
+its chunks and streams every line through the fused stages that follow.
+Shuffling the lines themselves would make the runner hold the whole input
+in memory. A compressed file cannot be entered in the middle, so a chunk
+of one is reached by decompressing from the start; its chunks are fewer
+and larger to bound that cost.
 """
+from dataclasses import dataclass
+
 import apache_beam as beam
 from apache_beam.io.filesystems import CompressionTypes, FileSystems
 from apache_beam.metrics import Metrics
 
+LINES_PER_CHUNK = 500
+MAX_COMPRESSED_CHUNKS = 8
 
-def iter_lines(path: str):
-    """(line number, raw bytes) of every non-blank line; blank lines are not records."""
-    with FileSystems.open(path, compression_type=CompressionTypes.AUTO) as handle:
-        number = 0
-        for raw in iter(handle.readline, b""):  # Beam's compressed files are not iterable
+
+@dataclass(frozen=True)
+class Chunk:
+    """`lines` physical lines of file `index`, the first one numbered `first_line`,
+    starting at byte `offset` of the (decompressed) content."""
+    index: int
+    path: str
+    offset: int
+    first_line: int
+    lines: int
+
+
+def _is_compressed(path: str) -> bool:
+    return CompressionTypes.detect_compression_type(path) != CompressionTypes.UNCOMPRESSED
+
+
+def _open(path: str):
+    return FileSystems.open(path, compression_type=CompressionTypes.AUTO)
+
+
+def _physical_lines(handle):
+    return iter(handle.readline, b"")  # Beam's compressed files are not iterable
+
+
+def scan(index: int, path: str, lines_per_chunk: int = LINES_PER_CHUNK) -> tuple[int, list[Chunk]]:
+    """One pass over a file: how many records it holds, and its chunks."""
+    starts, records, offset, number = [], 0, 0, 0
+    with _open(path) as handle:
+        for raw in _physical_lines(handle):
+            if number % lines_per_chunk == 0:
+                starts.append((offset, number + 1))
             number += 1
+            offset += len(raw)
+            records += bool(raw.strip())
+    if _is_compressed(path) and len(starts) > MAX_COMPRESSED_CHUNKS:
+        step = -(-len(starts) // MAX_COMPRESSED_CHUNKS)
+        starts = starts[::step]
+    bounds = [first for _, first in starts[1:]] + [number + 1]
+    chunks = [Chunk(index, path, off, first, end - first) for (off, first), end in zip(starts, bounds)]
+    return records, chunks
+
+
+def iter_chunk(chunk: Chunk):
+    """(line number, raw bytes) of every non-blank line of a chunk; blank lines are not records."""
+    with _open(chunk.path) as handle:
+        if chunk.offset:
+            handle.seek(chunk.offset)  # a compressed file decompresses up to here
+        for number, raw in enumerate(_physical_lines(handle), start=chunk.first_line):
+            if number >= chunk.first_line + chunk.lines:
+                break
             if raw.strip():
                 yield number, raw.rstrip(b"\r\n")
 
 
-class _ReadFile(beam.DoFn):
+class _ReadChunk(beam.DoFn):
     def __init__(self):
         self.lines = Metrics.counter("feedshield", "input_lines")
 
-    def process(self, indexed_path):
-        index, path = indexed_path
-        for number, raw in iter_lines(path):
+    def process(self, chunk: Chunk):
+        for number, raw in iter_chunk(chunk):
             self.lines.inc()
-            yield {"src": (index, number), "raw": raw}
+            yield {"src": (chunk.index, number), "raw": raw}
 
 
 class ReadJsonLines(beam.PTransform):
-    def __init__(self, files: list[str]):
+    def __init__(self, chunks: list[Chunk]):
         super().__init__()
-        self.files = files
+        self.chunks = chunks
 
     def expand(self, pbegin):
+        # Create shuffles its elements: the chunks, not the lines, are spread over workers
         return (pbegin
-                | "ListFiles" >> beam.Create(list(enumerate(self.files)))
-                | "ReadLines" >> beam.ParDo(_ReadFile())
-                | "Spread" >> beam.Reshuffle())
+                | "Chunks" >> beam.Create(self.chunks)
+                | "ReadChunks" >> beam.ParDo(_ReadChunk()))

@@ -83,7 +83,7 @@ def execute(own, beam_args: list[str]) -> RunResult:
     out_dir = Path(own.output)
     staging = publish.make_staging(out_dir, run_id)
     options = beam_options(beam_args)
-    plan = Plan(files=tuple(f.path for f in inputs), contract=contract, key=key, engine=engine,
+    plan = Plan(inputs=tuple(inputs), contract=contract, key=key, engine=engine,
                 schema=record_schema(), staging=str(staging), feed_shards=own.feed_shards)
     try:
         pipeline = beam.Pipeline(options=options)
@@ -112,7 +112,6 @@ def execute(own, beam_args: list[str]) -> RunResult:
     else:
         status, code, message = "published", exit_codes.OK, f"published {published} records to {out_dir / 'feed'}"
 
-    publish.fill_empty_shards(staging / "feed", plan.feed_shards)
     feed_files = sorted((staging / "feed").iterdir())
     withheld = {name: [_file_entry(p) for p in sorted((staging / name).iterdir())]
                 for name in ("quarantine", "dead-letter")}
