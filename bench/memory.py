@@ -1,4 +1,4 @@
-"""Peak resident memory of this process and its descendants, sampled from /proc.
+"""Peak resident memory of this process's descendants, sampled from /proc.
 
 Beam's multi-processing workers are child processes, so "peak memory per
 worker" is the largest resident set any single process of the tree
@@ -47,7 +47,7 @@ class PeakMemory:
 
     def _sample(self):
         while not self._stop.is_set():
-            for pid in _descendants(os.getpid()):
+            for pid in _descendants(os.getpid())[1:]:  # the stage's processes, not the one measuring
                 self.pids.add(pid)
                 self.peak_kb = max(self.peak_kb, _rss_kb(pid))
             self._stop.wait(self.interval)

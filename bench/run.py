@@ -16,14 +16,19 @@ process, times:
 
 It prints records/s, the ratios the targets name and peak resident memory
 (largest single process, workers included), and writes all figures as JSON.
-Timings are not asserted anywhere: tests only run this at a tiny size.
+Each stage runs in a fresh process, so that no stage's memory (a model
+another stage loaded, the benchmark's own lists) is counted as another's;
+the clock starts there after the imports. Timings are not asserted
+anywhere: tests only run this at a tiny size.
 """
 import argparse
 import json
 import logging
+import multiprocessing
 import platform
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -32,7 +37,7 @@ import apache_beam as beam
 import fixtures
 from bench.memory import PeakMemory
 from pipelines.options import split_args
-from pipelines.read import ReadJsonLines
+from pipelines.read import ReadJsonLines, scan
 from pipelines.run import beam_options, execute
 from redaction_rules.contract_loader import CONTRACTS_DIR
 from redaction_rules.engine import load_engine_config
@@ -49,11 +54,18 @@ TARGETS = {
 MEMORY_LIMIT_MB = 1536
 
 
-def timed(name: str, records: int, work) -> dict:
-    with PeakMemory() as memory:
-        began = time.perf_counter()
-        result = work()
-        seconds = time.perf_counter() - began
+def _clocked(work, args):
+    logging.getLogger().setLevel(logging.WARNING)
+    logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
+    began = time.perf_counter()
+    result = work(*args)
+    return result, time.perf_counter() - began
+
+
+def timed(name: str, records: int, work, *args) -> dict:
+    """Runs `work(*args)` (a module-level function) in a fresh process."""
+    with PeakMemory() as memory, ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        result, seconds = pool.submit(_clocked, work, args).result()
     records = result if isinstance(result, int) else records
     return {"stage": name, "records": records, "seconds": round(seconds, 2),
             "records_per_s": round(records / seconds, 1) if seconds else None,
@@ -67,14 +79,20 @@ def passthrough(records_path: Path, out: Path, beam_args: list[str]) -> int:
         return json.dumps(record)
 
     with beam.Pipeline(options=beam_options(beam_args)) as p:
-        (p | "Read" >> ReadJsonLines([str(records_path)])
+        (p | "Read" >> ReadJsonLines(scan(0, str(records_path))[1])
            | "ParseAndDrop" >> beam.Map(drop_one_field)
            | "Write" >> beam.io.WriteToText(str(out / "passthrough"), file_name_suffix=".jsonl"))
     return sum(1 for f in out.glob("passthrough*") for _ in f.open())
 
 
-def bare_ner(texts: list[str], processes: int) -> int:
+def _narratives(records_path: Path) -> list[str]:
+    with records_path.open() as source:
+        return [n for n in (json.loads(line).get("narrative") for line in source) if n]
+
+
+def bare_ner(records_path: Path, processes: int) -> int:
     import spacy
+    texts = _narratives(records_path)
     config = load_engine_config()
     nlp = spacy.load(config.spacy_model, exclude=list(config.exclude_components))
     for _ in nlp.pipe(texts, batch_size=config.batch_size, n_process=processes):
@@ -82,10 +100,12 @@ def bare_ner(texts: list[str], processes: int) -> int:
     return len(texts)
 
 
-def presidio_alone(records: list[dict]) -> int:
+def presidio_alone(records_path: Path, sample: int) -> int:
     from presidio_anonymizer import AnonymizerEngine
 
     from pipelines.evaluate_text import presidio_default
+    with records_path.open() as source:
+        records = [json.loads(line) for line, _ in zip(source, range(sample))]
     analyzer = presidio_default(load_engine_config().spacy_model)
     anonymizer = AnonymizerEngine()
     for record in records:
@@ -107,27 +127,20 @@ def bench_size(size: int, seed: int, presidio_sample: int, work: Path) -> dict:
     folder = work / str(size)
     records_path = folder / "records.jsonl"
     fixtures.write(size, seed, records_path)
-    # streamed: the benchmark must not hold every record itself, or its own
-    # memory would be counted as the pipeline's
     plain = folder / "no-narrative.jsonl"
-    texts, sample = [], []
     with records_path.open() as source, plain.open("w") as target:
         for line in source:
-            record = json.loads(line)
-            if record.get("narrative"):
-                texts.append(record["narrative"])
-            if len(sample) < presidio_sample:
-                sample.append(record)
-            target.write(json.dumps({**record, "narrative": None}) + "\n")
+            target.write(json.dumps({**json.loads(line), "narrative": None}) + "\n")
+    narratives = len(_narratives(records_path))
     in_process = ["--runner=FnApiRunner"]
     stages = [
-        timed("passthrough", size, lambda: passthrough(records_path, folder / "pass", in_process)),
-        timed("bare_ner_1p", len(texts), lambda: bare_ner(texts, 1)),
-        timed("bare_ner_2p", len(texts), lambda: bare_ner(texts, 2)),
-        timed("presidio_alone", len(sample), lambda: presidio_alone(sample)),
-        timed("feedshield_1w", size, lambda: feedshield(records_path, folder / "fs1", in_process)),
-        timed("feedshield_2w", size, lambda: feedshield(records_path, folder / "fs2", in_process + TWO_WORKERS)),
-        timed("feedshield_no_narrative", size, lambda: feedshield(plain, folder / "fs0", in_process)),
+        timed("passthrough", size, passthrough, records_path, folder / "pass", in_process),
+        timed("bare_ner_1p", narratives, bare_ner, records_path, 1),
+        timed("bare_ner_2p", narratives, bare_ner, records_path, 2),
+        timed("presidio_alone", presidio_sample, presidio_alone, records_path, presidio_sample),
+        timed("feedshield_1w", size, feedshield, records_path, folder / "fs1", in_process),
+        timed("feedshield_2w", size, feedshield, records_path, folder / "fs2", in_process + TWO_WORKERS),
+        timed("feedshield_no_narrative", size, feedshield, plain, folder / "fs0", in_process),
     ]
     by = {s["stage"]: s for s in stages}
     rate = lambda name: by[name]["records_per_s"]  # noqa: E731
@@ -174,8 +187,6 @@ def main(argv: list[str] | None = None) -> int:
                         help="records Presidio alone runs on (it is slow); default 200")
     parser.add_argument("--json", default=None, help="where to write the figures (default bench/results/<time>.json)")
     args = parser.parse_args(argv)
-    logging.getLogger().setLevel(logging.WARNING)
-    logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="feedshield-bench-") as tmp:
         results = [bench_size(size, args.seed, min(args.presidio_sample, size), Path(tmp)) for size in args.sizes]
     text = render(results)
