@@ -32,10 +32,9 @@ from redaction_rules.contract import Contract, Keep
 from redaction_rules.fields import CATEGORY_FIELDS, IDENTIFYING_PERSON_FIELDS, catalog
 
 _DIGIT_RUN = re.compile(r"[+(]?\d[\d\s().-]*\d")
-_PERSON_INDEX = re.compile(r"persons\[(\d+)\]")
+_NOT_DIGIT = re.compile(r"\D")
 _NON_WORD = re.compile(r"\W")
 _WORDS = re.compile(r"[\w'-]+")
-_PATH_PART = re.compile(r"[^.\[\]]+|\[\d+\]")
 MIN_DIGITS = 7
 MIN_DROPPED_LENGTH = 4
 _ENUM_WORDS = {"arrestee", "victim", "witness", "complainant", "other", "felony", "misdemeanor",
@@ -45,24 +44,40 @@ _ENUM_WORDS = {"arrestee", "victim", "witness", "complainant", "other", "felony"
 @dataclass(frozen=True)
 class Forbidden:
     value: str
-    why: str          # e.g. "persons[2].phone of a removed victim"; never the value
+    loc: tuple        # where in the input it was
+    what: str         # e.g. "of a removed victim"; never the value
     by_digits: bool
 
+    @property
+    def why(self) -> str:
+        return f"{_path(self.loc)} {self.what}"
 
-def _leaves(obj, loc="", generic=""):
-    """(concrete path, generic path, value) for every scalar in a record."""
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            yield from _leaves(v, f"{loc}.{k}" if loc else str(k), f"{generic}.{k}" if generic else str(k))
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            yield from _leaves(v, f"{loc}[{i}]", generic)
-    elif obj is not None:
-        yield loc, generic, obj
+
+def _leaves(record: dict):
+    """(location, generic path, value) for every scalar of a record.
+
+    A location is a tuple of keys and indices, formatted (`_path`) only for
+    the few that end in a reason: records hold hundreds of values, and this
+    walk runs three times a record.
+    """
+    stack = [((), "", record)]
+    while stack:
+        loc, generic, node = stack.pop()
+        if isinstance(node, dict):
+            prefix = f"{generic}." if generic else ""
+            stack.extend((loc + (k,), prefix + k, v) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((loc + (i,), generic, v) for i, v in enumerate(node))
+        elif node is not None:
+            yield loc, generic, node
+
+
+def _path(loc: tuple) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
 
 
 def _digits(value: str) -> str:
-    return "".join(ch for ch in value if ch.isdigit())
+    return _NOT_DIGIT.sub("", value)
 
 
 def _common(value: str) -> bool:
@@ -73,7 +88,8 @@ class VerificationGate:
     def __init__(self, contract: Contract):
         self.contract = contract
         self.allowed = set(contract.fields)
-        self.kept_as_is = {p for p, r in contract.fields.items() if isinstance(r, Keep)}
+        self.exempting = [p.split(".") for p, r in contract.fields.items()
+                          if isinstance(r, Keep) and p.startswith(("persons.", "charges."))]
         self.free_text = {p for p, f in catalog().items() if f.kind == "free_text"}
         self.stripped = {p: c for c in contract.strip for p in CATEGORY_FIELDS[c]}
         self.roles = set(contract.roles)
@@ -83,50 +99,53 @@ class VerificationGate:
         removed_at = {i: p.get("role") for i, p in enumerate(persons)
                       if isinstance(p, dict) and p.get("role") not in self.roles}
         out = []
-        for path, generic, value in _leaves(record):
+        for loc, generic, value in _leaves(record):
             if not isinstance(value, str) or not value.strip():
                 continue
-            m = _PERSON_INDEX.match(path)
-            role = removed_at.get(int(m.group(1))) if m else None
+            index = loc[1] if loc[0] == "persons" and len(loc) > 1 else None
+            role = removed_at.get(index)
             if role is not None:
                 if generic in IDENTIFYING_PERSON_FIELDS or generic in self.stripped:
-                    out.append(self._entry(value, f"{path} of a removed {role}", min_length=2))
+                    out.append(self._entry(value, loc, f"of a removed {role}", min_length=2))
                     if generic == "persons.name.last":
-                        first = (persons[int(m.group(1))].get("name") or {}).get("first")
+                        first = (persons[index].get("name") or {}).get("first")
                         if isinstance(first, str) and first.strip():
-                            out.append(self._entry(f"{first} {value}", f"{path} (full name) of a removed {role}", 2))
+                            out.append(self._entry(f"{first} {value}", loc, f"(full name) of a removed {role}", 2))
                 elif len(value) >= MIN_DROPPED_LENGTH and not _common(value):
-                    out.append(self._entry(value, f"{path} of a removed {role}", MIN_DROPPED_LENGTH))
+                    out.append(self._entry(value, loc, f"of a removed {role}", MIN_DROPPED_LENGTH))
             elif generic in self.stripped:
-                out.append(self._entry(value, f"{path} (stripped category {self.stripped[generic]})", min_length=2))
+                out.append(self._entry(value, loc, f"(stripped category {self.stripped[generic]})", min_length=2))
             elif generic not in self.allowed and len(value) >= MIN_DROPPED_LENGTH and not _common(value):
-                out.append(self._entry(value, f"{path} (field not allowed)", MIN_DROPPED_LENGTH))
+                out.append(self._entry(value, loc, "(field not allowed)", MIN_DROPPED_LENGTH))
+        return [f for f in out if f is not None]
+
+    def _not_exempt(self, record: dict, candidates: list[Forbidden]) -> list[Forbidden]:
         exempt = self._published_as_is(record)
         exempt_digits = {_digits(v) for v in exempt if len(_digits(v)) >= MIN_DIGITS}
-        return [f for f in out if f is not None
-                and (f.value not in exempt_digits if f.by_digits else " ".join(f.value.lower().split()) not in exempt)]
+        return [f for f in candidates
+                if (f.value not in exempt_digits if f.by_digits else " ".join(f.value.lower().split()) not in exempt)]
 
     @staticmethod
-    def _entry(value: str, why: str, min_length: int) -> Forbidden | None:
+    def _entry(value: str, loc: tuple, what: str, min_length: int) -> Forbidden | None:
         value = " ".join(value.split())
         digits = _digits(value)
         if len(digits) >= MIN_DIGITS and len(digits) >= len(_NON_WORD.sub("", value)) - 2:
-            return Forbidden(digits, why, by_digits=True)
+            return Forbidden(digits, loc, what, by_digits=True)
         if len(value) < min_length:
             return None
-        return Forbidden(value, why, by_digits=False)
+        return Forbidden(value, loc, what, by_digits=False)
 
     def _published_as_is(self, record: dict) -> set[str]:
         """Words and values that visible people's and charges' kept fields put in the feed anyway."""
         visible = dict(record)
         visible["persons"] = [p for p in record.get("persons") or [] if isinstance(p, dict) and p.get("role") in self.roles]
         exempt = set()
-        for _, generic, value in _leaves(visible):
-            if (generic in self.kept_as_is and generic.startswith(("persons.", "charges."))
-                    and isinstance(value, str)):
-                text = " ".join(value.lower().split())
-                exempt.add(text)
-                exempt.update(_WORDS.findall(text))
+        for parts in self.exempting:
+            for value in _values_at(visible, parts):
+                if isinstance(value, str):
+                    text = " ".join(value.lower().split())
+                    exempt.add(text)
+                    exempt.update(_WORDS.findall(text))
         return exempt
 
     def _visible(self, record: dict) -> dict:
@@ -137,12 +156,12 @@ class VerificationGate:
         return {**record, "persons": persons, "charges": charges}
 
     @staticmethod
-    def _source(visible: dict, path: str):
+    def _source(visible: dict, loc: tuple):
         """The input value an output field was made from (outputs keep the visible order)."""
         value = visible
-        for part in _PATH_PART.findall(path):
+        for part in loc:
             try:
-                value = value[int(part[1:-1])] if part.startswith("[") else value[part]
+                value = value[part]
             except (KeyError, IndexError, TypeError):
                 return None
         return value
@@ -151,44 +170,70 @@ class VerificationGate:
         """Reasons the output must not be published; empty when it may be."""
         reasons = []
         leaves = list(_leaves(output))
-        for path, generic, _ in leaves:
+        for loc, generic, _ in leaves:
             if generic not in self.allowed:
-                reasons.append(f"{path}: field not allowed by the contract")
+                reasons.append(f"{_path(loc)}: field not allowed by the contract")
         for i, person in enumerate(output.get("persons") or []):
             if isinstance(person, dict) and "role" in person and person["role"] not in self.roles:
                 reasons.append(f"persons[{i}]: role not visible under the contract")
-        forbidden = self.forbidden(record)
-        if not forbidden:
-            return reasons
-        visible = self._visible(record)
-        strings = [(path, generic, value) for path, generic, value in leaves if isinstance(value, str)]
+        strings = [(loc, generic, value) for loc, generic, value in leaves if isinstance(value, str)]
         # Most records hold none of their forbidden values: a substring test on
-        # the case- and space-folded output finds the few candidates, and only
-        # those are matched as whole words, field by field.
+        # the case- and space-folded output, and on its digits, finds the few
+        # candidates; only those are checked against what the contract
+        # publishes anyway and matched as whole words (or digit runs), field
+        # by field.
         folded = "\n".join(" ".join(value.lower().split()) for _, _, value in strings)
+        all_runs = [_digits(r) for r in _DIGIT_RUN.findall(folded)]
+        candidates = [f for f in self.forbidden(record)
+                      if (any(f.value in run for run in all_runs) if f.by_digits
+                          else " ".join(f.value.lower().split()) in folded)]
+        if not candidates:
+            return reasons
         by_text: dict[str, list[Forbidden]] = {}
-        for f in forbidden:
-            key = " ".join(f.value.lower().split())
-            if not f.by_digits and key in folded:
-                by_text.setdefault(key, []).append(f)
-        digits = [f for f in forbidden if f.by_digits]
+        digits = []
+        for f in self._not_exempt(record, candidates):
+            if f.by_digits:
+                digits.append(f)
+            else:
+                by_text.setdefault(" ".join(f.value.lower().split()), []).append(f)
+        if not by_text and not digits:
+            return reasons
         pattern = None
         if by_text:
             body = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(by_text, key=len, reverse=True))
             pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.I)
-        for path, generic, value in strings:
-            source = None if generic in self.free_text else self._source(visible, path)
+        visible = self._visible(record)
+        for loc, generic, value in strings:
             if pattern is not None:
+                source = None if generic in self.free_text else self._source(visible, loc)
                 for m in pattern.finditer(value):
                     word = m.group()
                     if (isinstance(source, str) and not re.search(r"\s", word) and word != value.strip()
                             and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", source, re.I)):
                         continue
                     for f in by_text.get(" ".join(word.lower().split()), []):
-                        reasons.append(f"{f.why} found in {path}")
-            if digits and any(ch.isdigit() for ch in value):
+                        reasons.append(f"{f.why} found in {_path(loc)}")
+            if digits:
                 runs = [_digits(r) for r in _DIGIT_RUN.findall(value)]
                 for f in digits:
                     if any(f.value in run for run in runs):
-                        reasons.append(f"{f.why} found in {path} (by digits)")
+                        reasons.append(f"{f.why} found in {_path(loc)} (by digits)")
         return sorted(set(reasons))
+
+
+def _values_at(record: dict, parts: list[str]) -> list:
+    """Every value at a contract path (arrays crossed on the way, and at the end)."""
+    nodes = [record]
+    for part in parts:
+        nodes = [n.get(part) for n in _flat(nodes) if isinstance(n, dict)]
+    return [v for v in _flat(nodes) if v is not None]
+
+
+def _flat(nodes: list) -> list:
+    out = []
+    for n in nodes:
+        if isinstance(n, list):
+            out.extend(n)
+        else:
+            out.append(n)
+    return out
