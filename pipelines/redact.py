@@ -17,7 +17,7 @@ from pipelines.quarantine import QUARANTINE, quarantined
 from redaction_rules.contract import ROLE_ENTITIES, Contract
 from redaction_rules.engine import Engine, EngineConfig
 from redaction_rules.recognizers import RecordContextRecognizer
-from redaction_rules.shaping import get_at, set_at
+from redaction_rules.shaping import get_at, replaced_at
 from redaction_rules.text_redaction import TextRedactor
 
 
@@ -41,41 +41,35 @@ class _Redact(beam.DoFn):
         return RecordContextRecognizer(record.get("persons") or [], self.contract.removed_roles,
                                        ROLE_ENTITIES, self.contract.strip, kept_texts)
 
-    def _redact(self, elements: list[dict]):
+    def _redact(self, elements: list[dict]) -> list[dict]:
         jobs = [(i, loc) for i, e in enumerate(elements) for loc in e["texts"]]
         texts = [get_at(elements[i]["output"], loc) for i, loc in jobs]
         contexts = {i: self._context(elements[i]["record"]) for i in {i for i, _ in jobs}}
+        outputs = [e["output"] for e in elements]
         counts = [Counter() for _ in elements]
         for (i, loc), text, results in zip(jobs, texts, self.engine.analyze_batch(texts)):
             results = list(results) + contexts[i].analyze(text)
             redaction = self.redactor.redact(text, results)
-            set_at(elements[i]["output"], loc, redaction.text)
+            outputs[i] = replaced_at(outputs[i], loc, redaction.text)
             counts[i].update(redaction.entities)
-            self.texts.inc()
-        for element, count in zip(elements, counts):
-            yield {**element, "entities": dict(count)}
+        self.texts.inc(len(jobs))
+        return [{**element, "output": output, "entities": dict(count)}
+                for element, output, count in zip(elements, outputs, counts)]
 
     def process(self, batch):
         try:
-            yield from self._redact([dict(e, output=_copy(e["output"])) for e in batch])
+            # nothing leaves before the whole batch is redacted, so a failure can retry it text by text
+            yield from self._redact(batch)
             return
         except Exception:
             pass
         for element in batch:  # isolate the failure
             try:
-                yield from self._redact([dict(element, output=_copy(element["output"]))])
+                yield from self._redact([element])
             except Exception as exc:
                 self.failed.inc()
                 yield pvalue.TaggedOutput(QUARANTINE, quarantined(
                     {**element, "output": None}, "redact_free_text", [f"text redaction failed: {type(exc).__name__}"]))
-
-
-def _copy(obj):
-    if isinstance(obj, dict):
-        return {k: _copy(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_copy(v) for v in obj]
-    return obj
 
 
 class RedactFreeText(beam.PTransform):
@@ -89,5 +83,5 @@ class RedactFreeText(beam.PTransform):
 
     def expand(self, records):
         return (records
-                | "Batch" >> beam.BatchElements(min_batch_size=1, max_batch_size=self.batch_size)
+                | "Batch" >> beam.BatchElements(min_batch_size=self.batch_size, max_batch_size=self.batch_size)
                 | "Redact" >> beam.ParDo(_Redact(self.contract, self.engine_config)).with_outputs(QUARANTINE, main="records"))

@@ -88,7 +88,11 @@ def get_at(obj, loc: tuple):
     return obj
 
 
-def set_at(obj, loc: tuple, value) -> None:
-    for part in loc[:-1]:
-        obj = obj[part]
-    obj[loc[-1]] = value
+def replaced_at(obj, loc: tuple, value):
+    """A copy of `obj` with `value` at `loc`, sharing everything off that path:
+    elements are not changed in place (Beam may hand one to several consumers)."""
+    if not loc:
+        return value
+    copy = list(obj) if isinstance(obj, list) else dict(obj)
+    copy[loc[0]] = replaced_at(obj[loc[0]], loc[1:], value)
+    return copy

@@ -94,3 +94,29 @@ def test_gate_quarantines_a_leak(records):
         assert_that(verified.records, equal_to([]), label="nothing published")
         assert_that(verified.quarantine | beam.Map(lambda q: (q["stage"], len(q["reasons"]) > 0)),
                     equal_to([("verify", True)]), label="quarantined")
+
+
+def test_a_text_that_cannot_be_redacted_quarantines_its_record_alone(records):
+    """The batch is retried text by text; the inputs are never changed in place."""
+    from pipelines.redact import _Redact
+    from redaction_rules.shaping import RecordShaper
+
+    shaper = RecordShaper(ICE, None)
+    batch = []
+    for i, record in enumerate(records[:4]):
+        output, texts = shaper.shape(record)
+        batch.append({"src": (0, i), "record": record, "output": output, "texts": texts})
+    batch[2]["output"]["narrative"] = "BOOM " + batch[2]["output"]["narrative"]
+    originals = [e["output"]["narrative"] for e in batch]
+    redact = _Redact(ICE, load_engine_config())
+    redact.setup()
+    real = redact.redactor.redact
+    redact.redactor.redact = lambda text, results: real(text, results) if "BOOM" not in text else 1 / 0
+
+    out = list(redact.process(batch))
+    published = [e for e in out if not isinstance(e, beam.pvalue.TaggedOutput)]
+    withheld = [e.value for e in out if isinstance(e, beam.pvalue.TaggedOutput)]
+    assert [e["src"] for e in published] == [(0, 0), (0, 1), (0, 3)]
+    assert [(q["src"], q["reasons"]) for q in withheld] == [((0, 2), ["text redaction failed: ZeroDivisionError"])]
+    assert [e["output"]["narrative"] for e in batch] == originals
+    assert all(e["output"]["narrative"] != originals[e["src"][1]] for e in published)
