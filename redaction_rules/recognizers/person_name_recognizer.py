@@ -6,7 +6,14 @@ The first and last names of every Faker locale (a maintained list, some
 them) find them instead. One name-like word alone is too often an ordinary
 word ("Will", "Young", "Price"), so a match is two or more adjacent name
 words ("Maria Lopez", "LOPEZ, MARIA" is two runs joined by a comma) or a
-title followed by a name ("Mr. Nguyen", "DEFT RAZO").
+title followed by a name ("Mr. Nguyen", "DEFT RAZO"). Surnames are the
+longer tail, so in mixed case a known first name, an optional initial and
+one capitalised word that is not a street word make a name too ("Sieda
+Batukayev", "Elita B Desaulniers"); in capitals every word is capitalised,
+so there both words must be known. And in mixed case a first name of
+three letters or more alone is a name when English does not use it as an ordinary word (wordfreq's
+frequency below `LONE_NAME_MAX_ZIPF`: "Derek", "Teresa", not "Grant",
+"Hope" or "Chase").
 """
 import importlib
 import re
@@ -16,11 +23,17 @@ import faker.config
 from anyascii import anyascii
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
+from wordfreq import zipf_frequency
+
+from redaction_rules.recognizers.street_address_recognizer import SUFFIXES
 
 TITLES = {"mr", "mrs", "ms", "miss", "mister", "madam", "dr", "prof", "sir", "officer", "sgt", "det", "lt",
           "deft", "comp", "wit", "p/o"}
+LONE_NAME_MAX_ZIPF = 4.3
+_STREET_WORDS = frozenset(SUFFIXES.split("|"))
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*\.?|\S")
-_NAME_ATTRS = ("first_names", "first_names_male", "first_names_female", "last_names")
+_FIRST_ATTRS = ("first_names", "first_names_male", "first_names_female")
+_NAME_ATTRS = (*_FIRST_ATTRS, "last_names")
 
 
 def _attr(provider, name):
@@ -30,22 +43,37 @@ def _attr(provider, name):
     return None
 
 
-@cache
-def name_lexicon() -> frozenset:
+def _locale_names(attrs: tuple[str, ...]) -> set[str]:
     names = set()
     for locale in faker.config.AVAILABLE_LOCALES:
         try:
             provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
         except ImportError:
             continue
-        for attr in _NAME_ATTRS:
+        for attr in attrs:
             values = _attr(provider, attr)
             if isinstance(values, (list, tuple, dict, set, frozenset)):
                 for name in values:
                     if isinstance(name, str) and name.isalpha() and len(name) > 1:
                         names.add(name.lower())
                         names.add(anyascii(name).lower())
-    return frozenset(n for n in names if n not in STOP_WORDS and len(n) > 1)
+    return {n for n in names if n not in STOP_WORDS and len(n) > 1}
+
+
+@cache
+def name_lexicon() -> frozenset:
+    return frozenset(_locale_names(_NAME_ATTRS))
+
+
+@cache
+def first_name_lexicon() -> frozenset:
+    return frozenset(_locale_names(_FIRST_ATTRS))
+
+
+@cache
+def lone_name_lexicon() -> frozenset:
+    """First names rare enough as English words to stand alone."""
+    return frozenset(n for n in first_name_lexicon() if zipf_frequency(n, "en") < LONE_NAME_MAX_ZIPF)
 
 
 class PersonNameRecognizer(EntityRecognizer):
@@ -57,6 +85,8 @@ class PersonNameRecognizer(EntityRecognizer):
 
     def load(self) -> None:
         self._names = name_lexicon()
+        self._first_names = first_name_lexicon()
+        self._lone_names = lone_name_lexicon()
 
     def _is_name(self, token: str, caps: bool) -> bool:
         word = token.rstrip(".")
@@ -65,6 +95,18 @@ class PersonNameRecognizer(EntityRecognizer):
         if len(word) == 1:  # an initial, "J." or "B"
             return word.isalpha() and word.isupper()
         return (caps or word[0].isupper()) and word.lower() in self._names
+
+    def _surname_after(self, tokens, i: int, j: int) -> bool:
+        """A known first name (and an initial) at i..j, then an unknown capitalised word."""
+        word = tokens[j].group()
+        return (tokens[i].group().lower() in self._first_names and word[0].isupper() and not word.isupper()
+                and word.isalpha() and word.lower() not in STOP_WORDS and word.lower() not in _STREET_WORDS)
+
+    def _lone_name(self, tokens, i: int) -> bool:
+        word = tokens[i].group()
+        after = tokens[i + 1].group().rstrip(".").lower() if i + 1 < len(tokens) else ""
+        return (len(word) > 2 and word[0].isupper() and word.lower() in self._lone_names
+                and after not in _STREET_WORDS)
 
     def analyze(self, text: str, entities=None, nlp_artifacts=None) -> list[RecognizerResult]:
         caps = text.isupper()
@@ -79,7 +121,10 @@ class PersonNameRecognizer(EntityRecognizer):
                 words += len(tokens[j].group().rstrip(".")) > 1
                 j += 1
             before = tokens[i - 1].group().rstrip(".").lower() if i else ""
-            if words >= 2 or (words == 1 and before in TITLES):
+            if words == 1 and not caps and j < len(tokens) and self._surname_after(tokens, i, j):
+                j, words = j + 1, 2
+            if (words >= 2 or (words == 1 and before in TITLES)
+                    or (words == 1 and j == i + 1 and not caps and self._lone_name(tokens, i))):
                 results.append(RecognizerResult("PERSON", tokens[i].start(), tokens[j - 1].end(), self.SCORE))
             i = j
         return results
