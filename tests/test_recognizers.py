@@ -190,3 +190,8 @@ def test_a_lone_first_name_must_not_be_an_ordinary_word_a_street_or_in_capitals(
 def test_place_names_from_the_gazetteers():
     text = "He moved from Buenos Aires to New York and then Tunisia; reading the mobile map."
     assert [t for _, t in found(PlaceNameRecognizer(), text)] == ["Buenos Aires", "New York", "Tunisia"]
+
+
+def test_small_towns_abroad_but_not_towns_named_like_words():
+    text = "Born in Akureyri, raised in Qaqortoq. The Dole account."
+    assert [t for _, t in found(PlaceNameRecognizer(), text)] == ["Akureyri", "Qaqortoq"]
