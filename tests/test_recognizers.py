@@ -193,5 +193,5 @@ def test_place_names_from_the_gazetteers():
 
 
 def test_small_towns_abroad_but_not_towns_named_like_words():
-    text = "Born in Akureyri, raised in Qaqortoq. The Dole account."
-    assert [t for _, t in found(PlaceNameRecognizer(), text)] == ["Akureyri", "Qaqortoq"]
+    text = "Born in Brønderslev, raised in Hyvinkää. The Dole account."
+    assert [t for _, t in found(PlaceNameRecognizer(), text)] == ["Brønderslev", "Hyvinkää"]
