@@ -73,6 +73,7 @@ def test_immigration_status_leaves_ordinary_words():
     ("He is a citizen of the Dominican Republic.", "NATIONALITY", "the Dominican Republic"),
     ("She is a Guatemalan national.", "NATIONALITY", "Guatemalan"),
     ("MS. ULLOA IS A MEXICAN NATIONAL.", "NATIONALITY", "MEXICAN"),
+    ("Two Hondurans and a Peruvian were there.", "NATIONALITY", "Hondurans"),
 ])
 def test_birthplace_and_nationality(text, entity, place):
     assert (entity, place) in found(BirthplaceRecognizer(), text)

@@ -80,7 +80,7 @@ class BirthplaceRecognizer(EntityRecognizer):
         self._countries = re.compile(rf"(?:{_alternation(names)})\b", re.I)
         self._births = re.compile(rf"\b(?:{'|'.join(BIRTH_TRIGGERS)})\s+", re.I)
         self._nationals = re.compile(rf"\b(?:{'|'.join(NATIONALITY_TRIGGERS)})\s+", re.I)
-        self._demonyms = re.compile(rf"\b(?:{_alternation(demonyms)})(?:-(?:born|american))?\b", re.I)
+        self._demonyms = re.compile(rf"\b(?:{_alternation(demonyms)})(?:e?s)?(?:-(?:born|american))?\b", re.I)
         self._word = re.compile(r"[A-Za-z][A-Za-z.'-]*")
 
     def _place_after(self, text: str, start: int) -> int:
