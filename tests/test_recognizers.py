@@ -5,7 +5,8 @@ import pytest
 
 from redaction_rules.contract import ROLE_ENTITIES
 from redaction_rules.recognizers import (KEPT, BirthplaceRecognizer, DigitGroupPhoneRecognizer, ImmigrationStatusRecognizer,
-                                         NanpPhoneRecognizer, OfflineEmailRecognizer, PersonNameRecognizer,
+                                         InternationalAddressRecognizer, NanpPhoneRecognizer, OfflineEmailRecognizer,
+                                         PersonNameRecognizer,
                                          PlaceNameRecognizer, RecordContextRecognizer,
                                          StreetAddressRecognizer)
 
@@ -196,3 +197,24 @@ def test_place_names_from_the_gazetteers():
 def test_small_towns_abroad_but_not_towns_named_like_words():
     text = "Born in Brønderslev, raised in Hyvinkää. The Dole account."
     assert [t for _, t in found(PlaceNameRecognizer(), text)] == ["Brønderslev", "Hyvinkää"]
+
+
+@pytest.mark.parametrize("text,address", [
+    ("She lives at Koskikatu 25 in Helsinki.", "Koskikatu 25"),
+    ("Family at 6750 Magasinsgatan 7, Uppsala", "6750 Magasinsgatan 7"),
+    ("Sent to Király u. 15. last year", "Király u. 15."),
+    ("Her brother stays at Rua do Arenque 1634.", "Rua do Arenque 1634"),
+    ("Letters went to 62 Rue Gafsa", "62 Rue Gafsa"),
+    ("mail: PSC 0413, Box 8144", "PSC 0413"),
+    ("APO AA 42323", "APO AA 42323"),
+    ("He gave Apt. 595 as his unit", "Apt. 595"),
+    ("postcode Uruguay 64677 on the form", "Uruguay 64677"),
+    ("moved to Colorado Springs, CO 80903 in May", "Colorado Springs, CO 80903"),
+])
+def test_international_addresses(text, address):
+    assert ("STREET_ADDRESS", address) in found(InternationalAddressRecognizer(), text)
+
+
+def test_international_addresses_need_a_number_and_a_capitalised_name():
+    text = "He was transported via medic 23 to Temple; the box was empty; suite of rooms; Via Appia."
+    assert found(InternationalAddressRecognizer(), text) == []

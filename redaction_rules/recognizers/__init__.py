@@ -11,6 +11,7 @@ recognizer is not here: it is built per record, not once per engine.
 from redaction_rules.recognizers.birthplace_recognizer import BirthplaceRecognizer
 from redaction_rules.recognizers.digit_group_phone_recognizer import DigitGroupPhoneRecognizer
 from redaction_rules.recognizers.immigration_status_recognizer import ImmigrationStatusRecognizer
+from redaction_rules.recognizers.international_address_recognizer import InternationalAddressRecognizer
 from redaction_rules.recognizers.offline_email_recognizer import OfflineEmailRecognizer
 from redaction_rules.recognizers.person_name_recognizer import PersonNameRecognizer
 from redaction_rules.recognizers.place_name_recognizer import PlaceNameRecognizer
@@ -22,6 +23,7 @@ REGISTRY = {
     "BirthplaceRecognizer": BirthplaceRecognizer,
     "DigitGroupPhoneRecognizer": DigitGroupPhoneRecognizer,
     "ImmigrationStatusRecognizer": ImmigrationStatusRecognizer,
+    "InternationalAddressRecognizer": InternationalAddressRecognizer,
     "NanpPhoneRecognizer": NanpPhoneRecognizer,
     "OfflineEmailRecognizer": OfflineEmailRecognizer,
     "PersonNameRecognizer": PersonNameRecognizer,

@@ -1,0 +1,51 @@
+"""Addresses that are not in the US form: units, boxes, streets abroad, postcodes.
+
+A person's address abroad (where ICE would look for family) or a military
+mailing address is written in forms the US street pattern does not know.
+Every pattern here is anchored on a number, so ordinary words alone never
+match: a unit ("Apt. 595", "Suite 501"), a box or military address
+("PSC 0413, Box 8144", "APO AA 42323"), a street named by a suffix of its
+language and its number ("Koskikatu 25", "Magasinsgatan 7", "Király u.
+15."), a street type that leads its name ("Rua do Arenque 1634", "62 Rue
+Gafsa"; the name must be capitalised, so "via medic 23" stays), a country
+and its postcode ("Uruguay 64677"), a city, a state code and a ZIP
+("Colorado Springs, CO 80903").
+"""
+from presidio_analyzer import Pattern, PatternRecognizer
+
+from redaction_rules.recognizers.birthplace_recognizer import country_lexicon
+
+_SUFFIXED = (r"katu|tie|kuja|polku|gatan|gata|gade|vej|vænget|vegen|veien|straße|strasse|stræti|"
+             r"gasse|weg|laan|straat|plein|utca|ulica")
+_HUNGARIAN = r"u\.|utca|út|tér|krt\.|körút|kapu|köz|sor"
+_LEADING = r"rue|via|viale|rua|calle|avenida|avda\.|corso|piazza|plaza|largo|travessa|praça|ulica|ul\."
+_CAP_WORD = r"(?-i:[A-ZÀ-ÖØ-Þ])[\w'’.-]*"
+_LINKER = r"(?:(?:d[aeiou]s?|de\s+la|del|della|di|al|el|la|le)\s+)?"
+
+
+def _countries() -> str:
+    names, _ = country_lexicon()
+    return "|".join(n.replace(" ", r"\s+") for n in sorted(names, key=len, reverse=True))
+
+
+class InternationalAddressRecognizer(PatternRecognizer):
+    def __init__(self, supported_language: str = "en"):
+        patterns = [
+            Pattern("unit", r"\b(?:apt|apartment|suite|ste)\.?\s*#?\s*\d{1,5}[a-z]?\b", 0.6),
+            Pattern("box", r"\b(?:(?:p\.?\s*o\.?\s*)?box|psc)\s+\d{1,6}\b", 0.6),
+            Pattern("military unit", r"\bunit\s+\d{3,5}\s*,?\s+box\s+\d{1,6}\b", 0.6),
+            Pattern("military post", r"\b[adf]po\s+a[aep]\s+\d{5}\b", 0.7),
+            Pattern("street by suffix",
+                    rf"\b(?:\d{{1,5}}\s+)?[^\W\d_]{{2,}}(?:{_SUFFIXED})\s+\d{{1,5}}[a-z]?\b\.?", 0.6),
+            Pattern("street by type word",
+                    rf"\b(?:\d{{1,5}}\s+)?{_CAP_WORD}\s+(?:{_SUFFIXED}|{_HUNGARIAN})\s+\d{{1,5}}[a-z]?\b\.?", 0.6),
+            Pattern("leading street type, number after",
+                    rf"\b(?:{_LEADING})\s+{_LINKER}(?:{_CAP_WORD}\s+){{1,4}}\d{{1,5}}[a-z]?\b", 0.6),
+            Pattern("number, leading street type",
+                    rf"\b\d{{1,5}},?\s+(?:{_LEADING})\s+{_LINKER}{_CAP_WORD}(?:[ \t]+{_LINKER}{_CAP_WORD}){{0,4}}", 0.6),
+            Pattern("country and postcode", rf"\b(?:{_countries()})\s+\d{{4,6}}\b", 0.5),
+            Pattern("city, state, zip",
+                    rf"\b(?:{_CAP_WORD}[ \t]+){{0,3}}{_CAP_WORD},\s*(?-i:[A-Z]{{2}})\s+\d{{5}}(?:-\d{{4}})?\b", 0.6),
+        ]
+        super().__init__(supported_entity="STREET_ADDRESS", patterns=patterns,
+                         supported_language=supported_language, name="InternationalAddressRecognizer")
