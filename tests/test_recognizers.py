@@ -2,8 +2,10 @@
 import socket
 
 import pytest
+from presidio_analyzer import RecognizerResult
 
 from redaction_rules.contract import ROLE_ENTITIES
+from redaction_rules.name_repeats import with_repeated_names
 from redaction_rules.recognizers import (KEPT, BirthplaceRecognizer, DigitGroupPhoneRecognizer, ImmigrationStatusRecognizer,
                                          InternationalAddressRecognizer, NanpPhoneRecognizer, OfflineEmailRecognizer,
                                          PersonNameRecognizer,
@@ -187,6 +189,35 @@ def test_a_lone_first_name_must_not_be_an_ordinary_word_a_street_or_in_capitals(
     # in capitals every word looks like a name: "5TH", "DUI" and "VISA" are in some locale's list
     assert found(PersonNameRecognizer(), "WIT STATED THAT TIFFANY LEFT 5TH ST AFTER A DUI STOP") == []
     assert found(PersonNameRecognizer(), text) == []
+
+
+@pytest.mark.parametrize("text,name", [("Have you been to a Ravil G Yefimov concert?", "Ravil G Yefimov"),
+                                       ("Einojuhani Pyysalo lives here", "Einojuhani Pyysalo"),
+                                       ("follow up with patricia desrosiers in a month", "patricia desrosiers"),
+                                       ("my name is borna jerković but everyone calls me", "borna jerković"),
+                                       ("sometimes people call me višeslav", "višeslav"),
+                                       ("Her maiden name is Sandgreen.", "Sandgreen"),
+                                       ("Name:    Nayla Montero\nAddress: 12 Elm St", "Nayla Montero"),
+                                       ("The female identified herself as Ludmiła and ran", "Ludmiła")])
+def test_names_no_gazetteer_holds(text, name):
+    assert ("PERSON", name) in found(PersonNameRecognizer(), text)
+
+
+def test_a_name_cue_takes_only_rare_or_capitalised_words_on_its_line():
+    text = "call me tomorrow. my name is not important. Name:\nAddress: none. Known as the boss."
+    assert found(PersonNameRecognizer(), text) == []
+    # two rare capitalised words, but in capitals or lower case nothing tells a name from a code
+    assert found(PersonNameRecognizer(), "RAVIL YEFIMOV ENTERED") == []
+    assert found(PersonNameRecognizer(), "Frankford Ave and Kensington Avenue") == []
+
+
+def test_a_detected_name_is_redacted_where_it_recurs():
+    text = "Directed by Maciej Borkowski and starring Borkowski; Maciej said the borkowski file"
+    results = [RecognizerResult("PERSON", 12, 28, 0.85)]
+    repeats = [(r.entity_type, text[r.start:r.end], r.score) for r in with_repeated_names(text, results)[1:]]
+    assert repeats == [("PERSON", "Borkowski", 0.85), ("PERSON", "Maciej", 0.85)]
+    lone = [RecognizerResult("PERSON", 12, 18, 0.85)]
+    assert with_repeated_names(text, lone) == lone
 
 
 def test_place_names_from_the_gazetteers():

@@ -10,10 +10,18 @@ title followed by a name ("Mr. Nguyen", "DEFT RAZO"). Surnames are the
 longer tail, so in mixed case a known first name, an optional initial and
 one capitalised word that is not a street word make a name too ("Sieda
 Batukayev", "Elita B Desaulniers"); in capitals every word is capitalised,
-so there both words must be known. And in mixed case a first name of
-three letters or more alone is a name when English does not use it as an ordinary word (wordfreq's
+so there both words must be known, and the same in a text typed all in
+lower case. And in mixed case a first name of three letters or more alone
+is a name when English does not use it as an ordinary word (wordfreq's
 frequency below `LONE_NAME_MAX_ZIPF`: "Derek", "Teresa", not "Grant",
 "Hope" or "Chase").
+
+Names from anywhere in the world are not all in Faker's lists, so two more
+forms need no gazetteer: two capitalised words that English hardly uses
+(both under `RARE_PAIR_MAX_ZIPF`: "Einojuhani Pyysalo", "Ravil G
+Yefimov"), and what follows a phrase that introduces a name ("my name is
+borna jerković", "identified herself as Ludmiła", "Name: Nayla Montero"),
+up to three words that are capitalised or rare, stopping at a common word.
 """
 import importlib
 import re
@@ -30,6 +38,14 @@ from redaction_rules.recognizers.street_address_recognizer import SUFFIXES
 TITLES = {"mr", "mrs", "ms", "miss", "mister", "madam", "dr", "prof", "sir", "officer", "sgt", "det", "lt",
           "deft", "comp", "wit", "p/o"}
 LONE_NAME_MAX_ZIPF = 4.3
+RARE_PAIR_MAX_ZIPF = 2.5
+_CUE = re.compile(
+    r"\b(?:(?:my|his|her|their|your|whose)\s+(?:(?:first|last|middle|maiden|real|full|sur)\s*)?name(?:\s+is|\s+was|'s)?"
+    r"|(?:first|last|middle|maiden|sur|full)\s*name(?:\s+is|\s+was)?|name\s*:"
+    r"|call(?:s|ed)?\s+me|known\s+as|goes\s+by|go\s+by|a\.?k\.?a\.?"
+    r"|identified\s+(?:him|her|them)sel(?:f|ves)\s+as)[ \t?:,\"'“]*",
+    re.IGNORECASE)
+_CUE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _STREET_WORDS = frozenset(SUFFIXES.split("|"))
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*\.?|\S")
 _FIRST_ATTRS = ("first_names", "first_names_male", "first_names_female")
@@ -88,13 +104,53 @@ class PersonNameRecognizer(EntityRecognizer):
         self._first_names = first_name_lexicon()
         self._lone_names = lone_name_lexicon()
 
-    def _is_name(self, token: str, caps: bool) -> bool:
+    def _is_name(self, token: str, caseless: bool) -> bool:
         word = token.rstrip(".")
         if not word:
             return False
         if len(word) == 1:  # an initial, "J." or "B"
-            return word.isalpha() and word.isupper()
-        return (caps or word[0].isupper()) and word.lower() in self._names
+            return word.isalpha() and (word.isupper() or caseless)
+        return (caseless or word[0].isupper()) and word.lower() in self._names
+
+    @staticmethod
+    def _rare_capitalised(token: str) -> bool:
+        return (len(token) > 1 and token.isalpha() and token[0].isupper() and not token.isupper()
+                and token.lower() not in STOP_WORDS and token.lower() not in _STREET_WORDS
+                and zipf_frequency(token, "en") < RARE_PAIR_MAX_ZIPF)
+
+    def _rare_pair(self, tokens, i: int) -> int:
+        """The end (exclusive) of a rare capitalised pair at i, with an initial between, or i."""
+        j = i + 1
+        if j < len(tokens) and len(tokens[j].group().rstrip(".")) == 1 and tokens[j].group()[0].isupper():
+            j += 1
+        if j < len(tokens) and self._rare_capitalised(tokens[i].group()) and self._rare_capitalised(tokens[j].group()):
+            return j + 1
+        return i
+
+    @staticmethod
+    def _cued(text: str) -> list[tuple[int, int]]:
+        spans = []
+        for cue in _CUE.finditer(text):
+            start = end = cue.end()
+            for _ in range(3):
+                word = _CUE_WORD.match(text, end)
+                if not word:
+                    break
+                lowered = word.group().lower()
+                if lowered in STOP_WORDS or not (word.group()[0].isupper() or zipf_frequency(lowered, "en") < LONE_NAME_MAX_ZIPF):
+                    break
+                end = word.end()
+                gap = re.match(r"[ \t]+", text[end:])
+                if not gap:
+                    break
+                end_with_gap = end + gap.end()
+                if not _CUE_WORD.match(text, end_with_gap):
+                    break
+                end = end_with_gap
+            end = start + len(text[start:end].rstrip())
+            if end > start:
+                spans.append((start, end))
+        return spans
 
     def _surname_after(self, tokens, i: int, j: int) -> bool:
         """A known first name (and an initial) at i..j, then an unknown capitalised word."""
@@ -109,22 +165,29 @@ class PersonNameRecognizer(EntityRecognizer):
                 and after not in _STREET_WORDS)
 
     def analyze(self, text: str, entities=None, nlp_artifacts=None) -> list[RecognizerResult]:
-        caps = text.isupper()
+        caseless = text.isupper() or text.islower()
         tokens = list(_TOKEN.finditer(text))
-        results, i = [], 0
+        results = [RecognizerResult("PERSON", start, end, self.SCORE) for start, end in self._cued(text)]
+        i = 0
         while i < len(tokens):
-            if not self._is_name(tokens[i].group(), caps):
-                i += 1
+            if not self._is_name(tokens[i].group(), caseless):
+                if not caseless and (j := self._rare_pair(tokens, i)) > i:
+                    results.append(RecognizerResult("PERSON", tokens[i].start(), tokens[j - 1].end(), self.SCORE))
+                    i = j
+                else:
+                    i += 1
                 continue
             j, words = i, 0
-            while j < len(tokens) and self._is_name(tokens[j].group(), caps):
+            while j < len(tokens) and self._is_name(tokens[j].group(), caseless):
                 words += len(tokens[j].group().rstrip(".")) > 1
                 j += 1
+            while caseless and j - 1 > i and len(tokens[j - 1].group().rstrip(".")) == 1:
+                j -= 1
             before = tokens[i - 1].group().rstrip(".").lower() if i else ""
-            if words == 1 and not caps and j < len(tokens) and self._surname_after(tokens, i, j):
+            if words == 1 and not caseless and j < len(tokens) and self._surname_after(tokens, i, j):
                 j, words = j + 1, 2
             if (words >= 2 or (words == 1 and before in TITLES)
-                    or (words == 1 and j == i + 1 and not caps and self._lone_name(tokens, i))):
+                    or (words == 1 and j == i + 1 and not caseless and self._lone_name(tokens, i))):
                 results.append(RecognizerResult("PERSON", tokens[i].start(), tokens[j - 1].end(), self.SCORE))
             i = j
         return results
