@@ -16,6 +16,7 @@ from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer import predefined_recognizers as presidio_predefined
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 
+from redaction_rules.address_blocks import with_address_blocks
 from redaction_rules.name_repeats import with_repeated_names
 from redaction_rules.recognizers import REGISTRY
 
@@ -143,4 +144,5 @@ class Engine:
         """Yield the analyzer's results for each text, NLP run once over the batch."""
         language = self.config.language
         for text, artifacts in self.nlp_engine.process_batch(texts, language, batch_size=self.config.batch_size):
-            yield with_repeated_names(text, self.analyzer.analyze(text, language, nlp_artifacts=artifacts))
+            results = self.analyzer.analyze(text, language, nlp_artifacts=artifacts)
+            yield with_address_blocks(text, with_repeated_names(text, results))

@@ -5,6 +5,7 @@ import pytest
 from presidio_analyzer import RecognizerResult
 
 from redaction_rules.contract import ROLE_ENTITIES
+from redaction_rules.address_blocks import with_address_blocks
 from redaction_rules.name_repeats import with_repeated_names
 from redaction_rules.recognizers import (KEPT, BirthplaceRecognizer, DigitGroupPhoneRecognizer, ImmigrationStatusRecognizer,
                                          InternationalAddressRecognizer, NanpPhoneRecognizer, OfflineEmailRecognizer,
@@ -77,6 +78,8 @@ def test_immigration_status_leaves_ordinary_words():
     ("She is a Guatemalan national.", "NATIONALITY", "Guatemalan"),
     ("MS. ULLOA IS A MEXICAN NATIONAL.", "NATIONALITY", "MEXICAN"),
     ("Two Hondurans and a Peruvian were there.", "NATIONALITY", "Hondurans"),
+    ("We are proud Surinamese and Saudis.", "NATIONALITY", "Saudis"),
+    ("A Barbudan tourist.", "NATIONALITY", "Barbudan"),
 ])
 def test_birthplace_and_nationality(text, entity, place):
     assert (entity, place) in found(BirthplaceRecognizer(), text)
@@ -228,6 +231,38 @@ def test_place_names_from_the_gazetteers():
 def test_small_towns_abroad_but_not_towns_named_like_words():
     text = "Born in Brønderslev, raised in Hyvinkää. The Dole account."
     assert [t for _, t in found(PlaceNameRecognizer(), text)] == ["Brønderslev", "Hyvinkää"]
+
+
+@pytest.mark.parametrize("text,place", [("Mr. Kozłowski flew to Suurküla on Thursday.", "Suurküla"),
+                                        ("mr. elliott flew to finnbogastaðir on friday.", "finnbogastaðir"),
+                                        ("I'm Maciej, originally from ΚΑΤΩ ΠΟΛΕΜΙΔΙΑ, and 23.", "ΚΑΤΩ ΠΟΛΕΜΙΔΙΑ"),
+                                        ("Where: UPTON SCUDAMORE", "UPTON SCUDAMORE")])
+def test_a_place_after_a_phrase_that_introduces_one(text, place):
+    assert ("LOCATION", place) in found(PlaceNameRecognizer(), text)
+
+
+def test_a_place_cue_stops_at_common_and_lower_case_words():
+    assert found(PlaceNameRecognizer(), "He went to the store and moved to a car, then drove to work.") == []
+
+
+def addresses(text, parts):
+    results = [RecognizerResult("STREET_ADDRESS", text.index(p), text.index(p) + len(p), 0.6) for p in parts]
+    return [text[r.start:r.end] for r in with_address_blocks(text, results)[len(parts):]]
+
+
+def test_an_address_block_takes_its_town_lines_and_street_line():
+    text = "Address:\n> Serenade Opus 420 Gairbekov Rapids\n> Apt. 576\n> Voormezele\n> , CO\n> Belgium 92060\nThanks"
+    assert addresses(text, ["Apt. 576", "Belgium 92060"]) == ["Serenade Opus 420 Gairbekov Rapids", "Voormezele", "CO"]
+
+
+def test_an_address_takes_the_towns_after_its_commas_but_not_a_sentence():
+    assert addresses("lives at 333 Golfskálinn 78, Borgarnes, Iceland 1234.", ["333 Golfskálinn 78"]) == [
+        "Borgarnes", "Iceland 1234"]
+    assert addresses("AT 3200 BLOCK OF KENSINGTON AVE, STATED THAT NEVAREZ, LEFT", ["3200 BLOCK OF KENSINGTON AVE"]) == []
+    assert addresses("at 12 Elm St, Officer Diaz stated that", ["12 Elm St"]) == []
+    assert addresses("at 12 Elm St, and then", ["12 Elm St"]) == []
+    assert addresses("Line one 12 Elm St\nA long line of narrative that is clearly not a town at all.\nUSA 19104",
+                     ["12 Elm St", "USA 19104"]) == []
 
 
 @pytest.mark.parametrize("text,address", [

@@ -16,7 +16,10 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 # Spellings officers use that the country data does not carry.
 EXTRA_DEMONYMS = {"Salvadorian", "Ecuadorian", "Dominican", "Puerto Rican", "Haitian", "Latino",
-                  "Latina", "Hispanic", "Cape Verdean", "Liberian", "Sierra Leonean"}
+                  "Latina", "Hispanic", "Cape Verdean", "Liberian", "Sierra Leonean",
+                  # the country data gives one form where people write another
+                  "Surinamese", "Belizian", "Greenlander", "English", "Saudi", "Argentine", "Argentinian",
+                  "Filipina", "Kazakh", "Uzbek", "Tajik", "Kyrgyz", "Slovenian", "Bosnian"}
 EXTRA_COUNTRIES = {"the Dominican Republic", "the Philippines", "the United States", "the US", "Burma"}
 # Short words that are country codes or common words; never a place on their own.
 _NOT_PLACES = {"us", "usa", "uk", "guam", "chad", "jordan", "georgia", "niger", "china"}
@@ -38,7 +41,7 @@ def country_lexicon() -> tuple[frozenset, frozenset]:
             if name and name.isascii() and len(name) > 3:
                 names.add(name.lower())
         if country.demonym() and country.demonym().isascii():
-            demonyms.add(country.demonym().lower())
+            demonyms.update(d.strip() for d in country.demonym().lower().split(","))  # "antiguan,barbudan"
     names |= {n.lower() for n in EXTRA_COUNTRIES}
     demonyms |= {d.lower() for d in EXTRA_DEMONYMS}
     return frozenset(names), frozenset(demonyms)
@@ -54,7 +57,7 @@ def demonyms_by_country() -> dict[str, frozenset]:
             continue
         for name in [country.name(), *(country.alt_spellings() or [])]:
             if name and name.isascii():
-                index.setdefault(name.lower(), set()).add(demonym.lower())
+                index.setdefault(name.lower(), set()).update(d.strip() for d in demonym.lower().split(","))
     return {k: frozenset(v) for k, v in index.items()}
 
 

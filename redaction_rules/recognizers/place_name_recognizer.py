@@ -9,8 +9,14 @@ a city of 100,000 people or more, or a word English does not otherwise use
 (wordfreq's frequency below `PLACE_MAX_ZIPF`), so that towns named like
 ordinary words ("Mobile", "Reading", "Dole") do not redact those words; in
 mixed-case text a place must be capitalized.
+
+No gazetteer holds every village, so a place is also what follows a phrase
+that introduces one ("flew to Suurküla", "originally from ΚΑΤΩ ΠΟΛΕΜΙ∆ΙΑ",
+"grew up in", "home town", "Where:"): up to three words, capitalised
+unless the whole text is in one case, stopping at a common word.
 """
 import importlib
+import re
 from functools import cache
 
 import faker.config
@@ -25,6 +31,13 @@ from redaction_rules.recognizers.phrase_index import PhraseIndex
 BIG_CITY = 100_000
 PLACE_MAX_ZIPF = 2.5
 _TOWN_ATTRS = ("cities", "city_names", "municipalities", "towns")
+_CUE = re.compile(
+    r"\b(?:(?:flew|flown|fled|moved|moving|travel+ed|drove|went|go|going|came|come|comes|relocated|deported|returned)"
+    r"(?:\s+(?:here|there|back|home))?\s+(?:to|from|in)|arrived\s+(?:at|in)|originally\s+from|grew\s+up\s+in"
+    r"|(?:i\s+am|i'm|we\s+are|lives?|living|resides?|residing|stay(?:s|ed|ing)?)\s+in"
+    r"|home\s*(?:city|town|village)|where\s*:)[ \t]+",
+    re.IGNORECASE)
+_CUE_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 
 
 def _faker_towns() -> set[str]:
@@ -69,8 +82,28 @@ class PlaceNameRecognizer(EntityRecognizer):
     def load(self) -> None:
         self._index = place_lexicon()
 
+    @staticmethod
+    def _cued(text: str, caseless: bool) -> list[tuple[int, int]]:
+        spans = []
+        for cue in _CUE.finditer(text):
+            start = end = cue.end()
+            for _ in range(3):
+                word = _CUE_WORD.match(text, end)
+                if not word or word.group().lower() in STOP_WORDS or not (caseless or word.group()[0].isupper()):
+                    break
+                end = word.end()
+                gap = re.match(r"[ \t]+", text[end:])
+                if not gap:
+                    break
+                end += gap.end()
+            end = start + len(text[start:end].rstrip())
+            if end > start:
+                spans.append((start, end))
+        return spans
+
     def analyze(self, text: str, entities=None, nlp_artifacts=None) -> list[RecognizerResult]:
         caps = text.isupper()
         starts = None if caps else (lambda token: token[0].isupper())
-        return [RecognizerResult("LOCATION", start, end, self.SCORE)
-                for start, end, _ in self._index.matches(text, starts)]
+        found = [(start, end) for start, end, _ in self._index.matches(text, starts)]
+        found += self._cued(text, caps or text.islower())
+        return [RecognizerResult("LOCATION", start, end, self.SCORE) for start, end in dict.fromkeys(found)]
