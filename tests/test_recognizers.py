@@ -276,6 +276,8 @@ def test_an_address_takes_the_towns_after_its_commas_but_not_a_sentence():
     ("He gave Apt. 595 as his unit", "Apt. 595"),
     ("postcode Uruguay 64677 on the form", "Uruguay 64677"),
     ("moved to Colorado Springs, CO 80903 in May", "Colorado Springs, CO 80903"),
+    ("mail to 7494 Hlíðarvegur 97 please", "7494 Hlíðarvegur 97"),
+    ("It is the corner of Dalbraut 99 and Frederikke Coves", "the corner of Dalbraut 99 and Frederikke Coves"),
 ])
 def test_international_addresses(text, address):
     assert ("STREET_ADDRESS", address) in found(InternationalAddressRecognizer(), text)
@@ -283,4 +285,7 @@ def test_international_addresses(text, address):
 
 def test_international_addresses_need_a_number_and_a_capitalised_name():
     text = "He was transported via medic 23 to Temple; the box was empty; suite of rooms; Via Appia."
+    assert found(InternationalAddressRecognizer(), text) == []
+    # a date, or a report in capitals ("OF 1234 ELM ST CALLED 911") is not a street with its number
+    text = "Seen on 12 March 2019 and 3 Friday 4; OF 14 CALLED 911 AFTER 5. On the corner of the room and hall."
     assert found(InternationalAddressRecognizer(), text) == []

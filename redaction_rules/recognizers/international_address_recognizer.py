@@ -20,6 +20,9 @@ _SUFFIXED = (r"katu|tie|kuja|polku|gatan|gata|gade|vej|vænget|vegen|veien|stra�
 _HUNGARIAN = r"u\.|utca|út|tér|krt\.|körút|kapu|köz|sor"
 _LEADING = r"rue|via|viale|rua|calle|avenida|avda\.|corso|piazza|plaza|largo|travessa|praça|ulica|ul\."
 _CAP_WORD = r"(?-i:[A-ZÀ-ÖØ-Þ])[\w'’.-]*"
+_MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|mon|tue|wed|thu|fri|sat|sun"
+           r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday")
+_TITLE_WORD = r"(?-i:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ])[\w'’.-]*"  # "Hlíðarvegur", never "CALLED"
 _LINKER = r"(?:(?:d[aeiou]s?|de\s+la|del|della|di|al|el|la|le)\s+)?"
 
 
@@ -43,6 +46,11 @@ class InternationalAddressRecognizer(PatternRecognizer):
                     rf"\b(?:{_LEADING})\s+{_LINKER}(?:{_CAP_WORD}\s+){{1,4}}\d{{1,5}}[a-z]?\b", 0.6),
             Pattern("number, leading street type",
                     rf"\b\d{{1,5}},?\s+(?:{_LEADING})\s+{_LINKER}{_CAP_WORD}(?:[ \t]+{_LINKER}{_CAP_WORD}){{0,4}}", 0.6),
+            Pattern("number, name, number",
+                    rf"\b\d{{1,5}}\s+(?!{_MONTHS}\b)(?:{_TITLE_WORD}\s+){{1,3}}\d{{1,5}}[a-z]?\b\.?", 0.5),
+            Pattern("corner",
+                    rf"\b(?:the\s+)?(?:corner|intersection)\s+of\s+(?:[\w.'’-]+\s+){{1,6}}?(?:and|&)\s+"
+                    rf"{_CAP_WORD}(?:[ \t]+{_CAP_WORD}){{0,3}}", 0.6),
             Pattern("country and postcode", rf"\b(?:{_countries()})\s+\d{{4,6}}\b", 0.5),
             Pattern("city, state, zip",
                     rf"\b(?:{_CAP_WORD}[ \t]+){{0,3}}{_CAP_WORD},\s*(?-i:[A-Z]{{2}})\s+\d{{5}}(?:-\d{{4}})?\b", 0.6),
