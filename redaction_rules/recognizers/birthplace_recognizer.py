@@ -61,6 +61,9 @@ def demonyms_by_country() -> dict[str, frozenset]:
     return {k: frozenset(v) for k, v in index.items()}
 
 
+_LETTERS = re.compile(r"(?<![\w])[A-Za-z]+")
+
+
 def _alternation(words) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
@@ -84,6 +87,9 @@ class BirthplaceRecognizer(EntityRecognizer):
         self._births = re.compile(rf"\b(?:{'|'.join(BIRTH_TRIGGERS)})\s+", re.I)
         self._nationals = re.compile(rf"\b(?:{'|'.join(NATIONALITY_TRIGGERS)})\s+", re.I)
         self._demonyms = re.compile(rf"\b(?:{_alternation(demonyms)})(?:e?s)?(?:-(?:born|american))?\b", re.I)
+        # the alternation is tried only where a word could start a demonym:
+        # at every position it cost more than the rest of the recognizer
+        self._demonym_starts = frozenset(re.split(r"[\s-]", d)[0] for d in demonyms)
         self._word = re.compile(r"[A-Za-z][A-Za-z.'-]*")
 
     def _place_after(self, text: str, start: int) -> int:
@@ -128,6 +134,11 @@ class BirthplaceRecognizer(EntityRecognizer):
                 end = self._place_after(text, m.end())
                 if end > m.end():
                     results.append(RecognizerResult(entity, m.end(), end, self.SCORE))
-        for m in self._demonyms.finditer(text):
-            results.append(RecognizerResult("NATIONALITY", m.start(), m.end(), self.DEMONYM_SCORE))
+        for word in _LETTERS.finditer(text):
+            lowered = word.group().lower()
+            if lowered in self._demonym_starts or lowered.rstrip("s") in self._demonym_starts or (
+                    lowered.endswith("es") and lowered[:-2] in self._demonym_starts):
+                m = self._demonyms.match(text, word.start())
+                if m:
+                    results.append(RecognizerResult("NATIONALITY", m.start(), m.end(), self.DEMONYM_SCORE))
         return results

