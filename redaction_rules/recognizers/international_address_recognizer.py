@@ -20,12 +20,29 @@ from redaction_rules.recognizers.birthplace_recognizer import country_lexicon
 _SUFFIXED = (r"katu|tie|kuja|polku|gatan|gata|gade|vej|vænget|vegen|veien|straße|strasse|stræti|"
              r"gasse|weg|laan|straat|plein|utca|ulica")
 _HUNGARIAN = r"u\.|utca|út|tér|krt\.|körút|kapu|köz|sor"
-_LEADING = r"rue|via|viale|rua|calle|avenida|avda\.|corso|piazza|plaza|largo|travessa|praça|ulica|ul\."
+_LEADING = (r"rue|via|viale|rua|rúa|calle|avenida|avda\.|avenue|boulevard|chemin|allée|quai|paseo|corso|piazza|"
+            r"plaza|largo|travessa|praça|strada|carrer|camino|ulica|ul\.|trg")
+# words that follow a name as a separate, lower-case word ("Stensås terrasse 38", "Luite tee 87")
+_TYPE_WORDS = r"terrasse|tee|põik|allé|plass|torg|gränd|vägen|vej|väg|straße|strasse|gasse|weg"
+# USPS Publication 28 street types that the US pattern leaves out, written
+# capitalised after a capitalised name ("119 Countess Close", "176 Pinto Hill")
+_USPS_TYPES = ("Bend|Bluff|Bluffs|Branch|Bridge|Brook|Brooks|Burg|Bypass|Camp|Canyon|Cape|Causeway|Center|"
+               "Circles|Cliff|Cliffs|Close|Common|Commons|Corner|Corners|Course|Courts|Cove|Coves|Creek|"
+               "Crescent|Crest|Crossing|Crossroad|Curve|Dale|Dam|Divide|Drives|Estate|Estates|Expressway|"
+               "Extension|Extensions|Falls|Ferry|Fields|Flat|Flats|Ford|Fords|Forest|Forge|Forges|Fork|Forks|"
+               "Freeway|Garden|Gardens|Gateway|Glen|Glens|Green|Greens|Grove|Groves|Harbor|Harbors|Haven|"
+               "Heights|Hill|Hills|Hollow|Inlet|Isle|Junction|Junctions|Knoll|Knolls|Landing|Light|Lights|Loaf|"
+               "Lock|Locks|Lodge|Loop|Manor|Manors|Meadow|Meadows|Mews|Mill|Mills|Motorway|Orchard|Oval|"
+               "Overpass|Parks|Parkways|Pass|Passage|Path|Pine|Pines|Plain|Plains|Plaza|Points|Port|Ports|"
+               "Prairie|Radial|Ramp|Ranch|Rapid|Rapids|Rest|Ridge|Ridges|Rise|Roads|Route|Run|Shoal|Shoals|"
+               "Shore|Shores|Skyway|Spur|Spurs|Squares|Stravenue|Stream|Streets|Summit|Throughway|Trace|Track|"
+               "Trafficway|Trail|Tunnel|Turnpike|Underpass|Union|Unions|Valley|Valleys|Viaduct|Views|Vista|"
+               "Walks|Ways|Wells|Wynd")
 _CAP_WORD = r"(?-i:[A-ZÀ-ÖØ-Þ])[\w'’.-]*"
 _MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?|mon|tue|wed|thu|fri|sat|sun"
            r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday")
 _TITLE_WORD = r"(?-i:[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ])[\w'’.-]*"  # "Hlíðarvegur", never "CALLED"
-_LINKER = r"(?:(?:d[aeiou]s?|de\s+la|del|della|di|al|el|la|le)\s+)?"
+_LINKER = r"(?:(?:d[aeiou]s?|de\s+la|del|della|dei|degli|delle|di|al|el|la|le|van|von|z|u)\s+|d['’])?"
 
 
 _POSTCODE = re.compile(r"\b\d{4,6}\b")
@@ -43,7 +60,10 @@ class InternationalAddressRecognizer(PatternRecognizer):
             Pattern("street by suffix",
                     rf"\b(?:\d{{1,5}}\s+)?[^\W\d_]{{2,}}(?:{_SUFFIXED})\s+\d{{1,5}}[a-z]?\b\.?", 0.6),
             Pattern("street by type word",
-                    rf"\b(?:\d{{1,5}}\s+)?{_CAP_WORD}\s+(?:{_SUFFIXED}|{_HUNGARIAN})\s+\d{{1,5}}[a-z]?\b\.?", 0.6),
+                    rf"\b(?:\d{{1,5}}\s+)?{_CAP_WORD}\s+(?:{_SUFFIXED}|{_HUNGARIAN}|{_TYPE_WORDS})\s+\d{{1,5}}[a-z]?\b\.?",
+                    0.6),
+            Pattern("number, capitalised name, street type",
+                    rf"\b\d{{1,5}}\s+(?:{_TITLE_WORD}\s+){{1,3}}(?-i:{_USPS_TYPES})\b", 0.6),
             Pattern("leading street type, number after",
                     rf"\b(?:{_LEADING})\s+{_LINKER}(?:{_CAP_WORD}\s+){{1,4}}\d{{1,5}}[a-z]?\b", 0.6),
             Pattern("number, leading street type",
