@@ -31,6 +31,8 @@ setup(
         "tldextract==5.4.0",
         # how common a word is in English: which first names may stand alone as names
         "wordfreq==3.1.1",
+        # Presidio's pattern flags, set on its recognizers as its own registry does
+        "regex==2026.11.15",
     ],
     extras_require={
         # jsonschema: the spec's reference validator, to check the pipeline's compiled one

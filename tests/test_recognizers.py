@@ -330,3 +330,11 @@ def test_international_addresses_need_a_number_and_a_capitalised_name():
     text = "Seen on 12 March 2019 and 3 Friday 4; OF 14 CALLED 911 AFTER 5. On the corner of the room and hall."
     assert found(InternationalAddressRecognizer(), text) == []
 
+
+def test_the_engine_matches_presidio_patterns_in_any_case_as_presidio_registry_does():
+    from redaction_rules.engine import Engine, load_engine_config
+    engine = Engine(load_engine_config(None))
+    for text in ("my iban is gb42nawi04454264788619", "MY IBAN IS GB42NAWI04454264788619"):
+        results = next(iter(engine.analyze_batch([text])))
+        assert any(r.entity_type == "IBAN_CODE" and text[r.start:r.end].lower() == "gb42nawi04454264788619"
+                   for r in results), text
