@@ -33,6 +33,8 @@ setup(
         "wordfreq==3.1.1",
         # Presidio's pattern flags, set on its recognizers as its own registry does
         "regex==2026.11.15",
+        # the phone regions named in engine.yaml are checked against its list
+        "phonenumbers==9.0.43",
     ],
     extras_require={
         # jsonschema: the spec's reference validator, to check the pipeline's compiled one

@@ -9,17 +9,19 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+import phonenumbers
 import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer import predefined_recognizers as presidio_predefined
+from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 
 from redaction_rules.address_blocks import with_address_blocks
 from redaction_rules.name_repeats import with_repeated_names
-from redaction_rules.recognizers import REGISTRY
+from redaction_rules.recognizers import REGISTRY, PrefilteredPhoneRecognizer
 
 
 class ModelUnavailable(RuntimeError):
@@ -40,6 +42,7 @@ class EngineConfig(BaseModel):
     ner_model_configuration: dict
     presidio_recognizers: tuple[str, ...]
     feedshield_recognizers: tuple[str, ...]
+    phone_regions: tuple[str, ...] = PhoneRecognizer.DEFAULT_SUPPORTED_REGIONS
 
     def with_model(self, name: str | None) -> "EngineConfig":
         return self if not name else self.model_copy(update={"spacy_model": name})
@@ -63,6 +66,9 @@ def load_engine_config(path: str | Path | None = None) -> EngineConfig:
     unknown += [n for n in config.feedshield_recognizers if n not in REGISTRY]
     if unknown:
         raise EngineConfigError(f"{where}: unknown recognizers: {', '.join(unknown)}")
+    regions = [r for r in config.phone_regions if r not in phonenumbers.SUPPORTED_REGIONS]
+    if regions:
+        raise EngineConfigError(f"{where}: unknown phone regions: {', '.join(regions)}")
     return config
 
 
@@ -143,11 +149,17 @@ class Engine:
             recognizers.append(presidio_predefined.SpacyRecognizer(
                 supported_language=config.language,
                 supported_entities=self.nlp_engine.get_supported_entities()))
-        recognizers += [REGISTRY[n](supported_language=config.language) for n in config.feedshield_recognizers]
+        recognizers += [self._feedshield(n) for n in config.feedshield_recognizers]
         registry = RecognizerRegistry(recognizers=recognizers, supported_languages=[config.language])
         self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=self.nlp_engine,
                                        supported_languages=[config.language],
                                        context_aware_enhancer=NoContextEnhancer())
+
+    def _feedshield(self, name: str):
+        if name == "PrefilteredPhoneRecognizer":
+            return PrefilteredPhoneRecognizer(supported_language=self.config.language,
+                                              supported_regions=self.config.phone_regions)
+        return REGISTRY[name](supported_language=self.config.language)
 
     def analyze_batch(self, texts: list[str]):
         """Yield the analyzer's results for each text, NLP run once over the batch."""

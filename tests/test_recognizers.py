@@ -2,6 +2,8 @@
 import socket
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from presidio_analyzer import RecognizerResult
 
 from redaction_rules.contract import ROLE_ENTITIES
@@ -9,8 +11,8 @@ from redaction_rules.address_blocks import with_address_blocks
 from redaction_rules.name_repeats import with_repeated_names
 from redaction_rules.recognizers import (KEPT, BirthplaceRecognizer, DigitGroupPhoneRecognizer, ImmigrationStatusRecognizer,
                                          InternationalAddressRecognizer, NanpPhoneRecognizer, OfflineEmailRecognizer,
-                                         PersonNameRecognizer,
-                                         PlaceNameRecognizer, RecordContextRecognizer,
+                                         PersonNameRecognizer, PlaceNameRecognizer, PrefilteredPhoneRecognizer,
+                                         PrefilteredUrlRecognizer, RecordContextRecognizer,
                                          StreetAddressRecognizer)
 
 
@@ -95,6 +97,62 @@ def test_offline_email_never_touches_the_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     assert found(OfflineEmailRecognizer(), "write to jdoe84@gmail.com today") == [("EMAIL_ADDRESS", "jdoe84@gmail.com")]
+
+
+@pytest.mark.parametrize("text", [
+    "see https://www.example.com/a?b=1 now", "SEE WWW.EXAMPLE.ORG", "posted on 'facebook.com' and \"x.io\"",
+    "mail jdoe84@gmail.com", "Ave.Suite", "a.m. on 3.14", "At 10:30 a.m. the comp. stated. No URL here",
+    "ends with a dot.", "numbers 1.5 and 2.0.1", "", "ünïcödé.ßtraße.de"])
+def test_prefiltered_url_recognizer_finds_what_presidio_finds(text):
+    from presidio_analyzer.predefined_recognizers import UrlRecognizer
+    presidio = [(r.start, r.end, r.score) for r in UrlRecognizer().analyze(text, ["URL"])]
+    assert [(r.start, r.end, r.score) for r in PrefilteredUrlRecognizer().analyze(text, ["URL"])] == presidio
+
+
+def _phone_spans(recognizer, text):
+    return sorted({(r.start, r.end, r.score) for r in recognizer.analyze(text, ["PHONE_NUMBER"])})
+
+
+def _engine_phone_recognizer():
+    from redaction_rules.engine import load_engine_config
+    return PrefilteredPhoneRecognizer(supported_regions=load_engine_config(None).phone_regions)
+
+
+def test_prefiltered_phones_are_presidio_phones_on_narratives_and_presidio_research_texts():
+    """CA shares the North American plan with US, and a candidate shorter than
+    any valid number cannot match: dropping both saves work, not numbers."""
+    import json
+    from pathlib import Path
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+    import fixtures
+    texts = [record["narrative"] for record, _ in fixtures.generate(300, seed=77) if record.get("narrative")]
+    dataset = Path(__file__).parents[2] / "shared/data/presidio-research/synth_dataset_v2.json"
+    texts += [item["full_text"] for item in json.loads(dataset.read_text())[:500]]
+    texts.append("Call 416-555-0199 or (604) 555 0142, 1-800-555-0100, +44 20 7946 0958, 030 901820, "
+                 "+33 1 09 75 83 51, 022 2778 5200, 03-1234567, (11) 3456-7890, 514.555.0123, 1234, 089 1234.")
+    ours, presidio = _engine_phone_recognizer(), PhoneRecognizer()
+    assert "CA" not in ours.supported_regions
+    assert sum(len(_phone_spans(presidio, text)) for text in texts) > 300
+    assert [_phone_spans(ours, text) for text in texts] == [_phone_spans(presidio, text) for text in texts]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789 +-().,/:x", min_size=1, max_size=40))
+def test_prefiltered_phones_are_presidio_phones_on_any_digits(text):
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+    assert _phone_spans(_engine_phone_recognizer(), text) == _phone_spans(PhoneRecognizer(), text)
+
+
+def test_an_unknown_phone_region_is_an_error(tmp_path):
+    import yaml
+    from importlib import resources
+    from redaction_rules.engine import EngineConfigError, load_engine_config
+    config = yaml.safe_load(resources.files("redaction_rules").joinpath("engine.yaml").read_text())
+    config["phone_regions"] = ["US", "XX"]
+    path = tmp_path / "engine.yaml"
+    path.write_text(yaml.safe_dump(config))
+    with pytest.raises(EngineConfigError, match="unknown phone regions: XX"):
+        load_engine_config(path)
 
 
 PERSONS = [

@@ -16,6 +16,8 @@ from redaction_rules.recognizers.offline_email_recognizer import OfflineEmailRec
 from redaction_rules.recognizers.person_name_recognizer import PersonNameRecognizer
 from redaction_rules.recognizers.place_name_recognizer import PlaceNameRecognizer
 from redaction_rules.recognizers.nanp_phone_recognizer import NanpPhoneRecognizer
+from redaction_rules.recognizers.prefiltered_phone_recognizer import PrefilteredPhoneRecognizer
+from redaction_rules.recognizers.prefiltered_url_recognizer import PrefilteredUrlRecognizer
 from redaction_rules.recognizers.record_context_recognizer import KEPT, RecordContextRecognizer
 from redaction_rules.recognizers.street_address_recognizer import StreetAddressRecognizer
 
@@ -28,6 +30,8 @@ REGISTRY = {
     "OfflineEmailRecognizer": OfflineEmailRecognizer,
     "PersonNameRecognizer": PersonNameRecognizer,
     "PlaceNameRecognizer": PlaceNameRecognizer,
+    "PrefilteredPhoneRecognizer": PrefilteredPhoneRecognizer,
+    "PrefilteredUrlRecognizer": PrefilteredUrlRecognizer,
     "StreetAddressRecognizer": StreetAddressRecognizer,
 }
 

@@ -57,8 +57,11 @@ class InternationalAddressRecognizer(PatternRecognizer):
             Pattern("box", r"\b(?:(?:p\.?\s*o\.?\s*)?box|psc)\s+\d{1,6}\b", 0.6),
             Pattern("military unit", r"\bunit\s+\d{3,5}\s*,?\s+box\s+\d{1,6}\b", 0.6),
             Pattern("military post", r"\b[adf]po\s+a[aep]\s+\d{5}\b", 0.7),
+            # the lookahead spares trying every suffix at the end of every word
+            # not followed by a number
             Pattern("street by suffix",
-                    rf"\b(?:\d{{1,5}}\s+)?[^\W\d_]{{2,}}(?:{_SUFFIXED})\s+\d{{1,5}}[a-z]?\b\.?", 0.6),
+                    rf"\b(?=\d|[^\W\d_]+\s+\d)(?:\d{{1,5}}\s+)?[^\W\d_]{{2,}}(?:{_SUFFIXED})\s+\d{{1,5}}[a-z]?\b\.?",
+                    0.6),
             Pattern("street by type word",
                     rf"\b(?:\d{{1,5}}\s+)?{_CAP_WORD}\s+(?:{_SUFFIXED}|{_HUNGARIAN}|{_TYPE_WORDS})\s+\d{{1,5}}[a-z]?\b\.?",
                     0.6),
