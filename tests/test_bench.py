@@ -17,3 +17,12 @@ def test_benchmark_runs_and_writes_every_figure(tmp_path, capsys):
     assert set(figures["results"][0]["ratios"]) >= {"feedshield_2w_over_presidio", "feedshield_2w_over_bare_ner_2p",
                                                      "no_narrative_over_passthrough"}
     assert "ratios (target):" in capsys.readouterr().out
+
+
+def test_the_stage_breakdown_times_every_step_and_recognizer(capsys):
+    from bench.stages import main as stages
+    from redaction_rules.engine import load_engine_config
+    assert stages(["--count", "12"]) == 0
+    out = capsys.readouterr().out
+    for step in ("shape", "spaCy NER alone (baseline)", "verification gate", *load_engine_config().feedshield_recognizers):
+        assert step in out

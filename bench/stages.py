@@ -1,0 +1,92 @@
+"""Where a record's time goes: each step of feedshield's per-record path, timed alone.
+
+`python -m bench` says how fast the whole pipeline is; this says why. On
+seeded fixture records, in one process and after every engine is built, it
+times the steps a record takes through the pipeline's own DoFns (shaping,
+text redaction, the verification gate) and, inside text redaction, the
+spaCy model alone (the baseline the shares are given against), Presidio's
+NLP artifacts and each recognizer on its own. Beam's own costs (start-up,
+bundles, serialisation) are what `python -m bench` adds on top.
+
+    python -m bench.stages [--count 1500] [--seed 4242]
+"""
+import argparse
+import logging
+import time
+
+import fixtures
+from pipelines.apply_contract import _Shape
+from pipelines.redact import _Redact
+from pipelines.verify import _Gate
+from redaction_rules.contract_loader import CONTRACTS_DIR, load_contract
+from redaction_rules.engine import load_engine_config
+from redaction_rules.shaping import get_at
+
+CONTRACT = CONTRACTS_DIR / "ice-pars-2009.yaml"
+
+
+def _clock(work) -> tuple[object, float]:
+    began = time.perf_counter()
+    result = work()
+    return result, time.perf_counter() - began
+
+
+def measure(count: int, seed: int, batch_size: int = 64) -> list[tuple[str, float]]:
+    """(step, seconds) for `count` records; recognizers are indented under the analyzer."""
+    contract = load_contract(CONTRACT).contract
+    shape, redact, gate = _Shape(contract, None), _Redact(contract, load_engine_config()), _Gate(contract)
+    for stage in (shape, redact, gate):
+        stage.setup()
+    records = [record for record, _ in fixtures.generate(count, seed)]
+    steps = []
+
+    shaped, seconds = _clock(lambda: [e for r in records for e in shape.process({"record": r, "source": "bench"})])
+    steps.append(("shape (contract, operators)", seconds))
+    texts = [text for e in shaped for text in _texts(e)]
+
+    engine = redact.engine
+    nlp = engine.nlp_engine.nlp[engine.config.language]
+    _, seconds = _clock(lambda: list(nlp.pipe(texts, batch_size=batch_size)))
+    steps.append(("spaCy NER alone (baseline)", seconds))
+    artifacts, seconds = _clock(lambda: list(engine.nlp_engine.process_batch(texts, engine.config.language,
+                                                                              batch_size=batch_size)))
+    steps.append(("NER with Presidio's artifacts", seconds))
+    for recognizer in engine.analyzer.registry.recognizers:
+        entities = recognizer.supported_entities
+        _, seconds = _clock(lambda: [recognizer.analyze(t, entities, a) for t, a in artifacts])
+        steps.append((f"  {recognizer.name}", seconds))
+    _, seconds = _clock(lambda: list(engine.analyze_batch(texts)))
+    steps.append(("analyzer: NER, recognizers, passes", seconds))
+
+    redacted, seconds = _clock(lambda: [out for i in range(0, len(shaped), batch_size)
+                                        for out in redact.process(shaped[i:i + batch_size])])
+    steps.append(("text redaction stage (analyzer included)", seconds))
+    _, seconds = _clock(lambda: [out for e in redacted for out in gate.process(e)])
+    steps.append(("verification gate", seconds))
+    return steps
+
+
+def _texts(element: dict) -> list[str]:
+    return [get_at(element["output"], loc) for loc in element["texts"]]
+
+
+def report(steps: list[tuple[str, float]], count: int) -> str:
+    baseline = dict(steps)["spaCy NER alone (baseline)"]
+    lines = [f"{count} records; ms a record, and the share of the spaCy model's own time",
+             f"  {'step':44s} {'ms/record':>10s} {'of NER':>8s}"]
+    lines += [f"  {name:44s} {seconds / count * 1e3:10.3f} {seconds / baseline:8.2f}" for name, seconds in steps]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.stages", description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=1500)
+    parser.add_argument("--seed", type=int, default=4242)
+    args = parser.parse_args(argv)
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+    print(report(measure(args.count, args.seed), args.count))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
