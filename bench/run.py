@@ -54,7 +54,7 @@ TARGETS = {
 MEMORY_LIMIT_MB = 1536
 
 
-def _clocked(work, args):
+def clocked(work, args=()):
     logging.getLogger().setLevel(logging.WARNING)
     # Presidio warns about every unmapped NER label on every call; the warnings
     # would cost Presidio alone time that a quiet deployment does not pay
@@ -67,7 +67,7 @@ def _clocked(work, args):
 def timed(name: str, records: int, work, *args) -> dict:
     """Runs `work(*args)` (a module-level function) in a fresh process."""
     with PeakMemory() as memory, ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        result, seconds = pool.submit(_clocked, work, args).result()
+        result, seconds = pool.submit(clocked, work, args).result()
     records = result if isinstance(result, int) else records
     return {"stage": name, "records": records, "seconds": round(seconds, 2),
             "records_per_s": round(records / seconds, 1) if seconds else None,

@@ -12,9 +12,9 @@ bundles, serialisation) are what `python -m bench` adds on top.
 """
 import argparse
 import logging
-import time
 
 import fixtures
+from bench.run import clocked
 from pipelines.apply_contract import _Shape
 from pipelines.redact import _Redact
 from pipelines.verify import _Gate
@@ -23,12 +23,6 @@ from redaction_rules.engine import load_engine_config
 from redaction_rules.shaping import get_at
 
 CONTRACT = CONTRACTS_DIR / "ice-pars-2009.yaml"
-
-
-def _clock(work) -> tuple[object, float]:
-    began = time.perf_counter()
-    result = work()
-    return result, time.perf_counter() - began
 
 
 def measure(count: int, seed: int, batch_size: int = 64) -> list[tuple[str, float]]:
@@ -40,28 +34,28 @@ def measure(count: int, seed: int, batch_size: int = 64) -> list[tuple[str, floa
     records = [record for record, _ in fixtures.generate(count, seed)]
     steps = []
 
-    shaped, seconds = _clock(lambda: [e for r in records for e in shape.process({"record": r, "source": "bench"})])
+    shaped, seconds = clocked(lambda: [e for r in records for e in shape.process({"record": r, "source": "bench"})])
     steps.append(("shape (contract, operators)", seconds))
     texts = [text for e in shaped for text in _texts(e)]
 
     engine = redact.engine
     nlp = engine.nlp_engine.nlp[engine.config.language]
-    _, seconds = _clock(lambda: list(nlp.pipe(texts, batch_size=batch_size)))
+    _, seconds = clocked(lambda: list(nlp.pipe(texts, batch_size=batch_size)))
     steps.append(("spaCy NER alone (baseline)", seconds))
-    artifacts, seconds = _clock(lambda: list(engine.nlp_engine.process_batch(texts, engine.config.language,
+    artifacts, seconds = clocked(lambda: list(engine.nlp_engine.process_batch(texts, engine.config.language,
                                                                               batch_size=batch_size)))
     steps.append(("NER with Presidio's artifacts", seconds))
     for recognizer in engine.analyzer.registry.recognizers:
         entities = recognizer.supported_entities
-        _, seconds = _clock(lambda: [recognizer.analyze(t, entities, a) for t, a in artifacts])
+        _, seconds = clocked(lambda: [recognizer.analyze(t, entities, a) for t, a in artifacts])
         steps.append((f"  {recognizer.name}", seconds))
-    _, seconds = _clock(lambda: list(engine.analyze_batch(texts)))
+    _, seconds = clocked(lambda: list(engine.analyze_batch(texts)))
     steps.append(("analyzer: NER, recognizers, passes", seconds))
 
-    redacted, seconds = _clock(lambda: [out for i in range(0, len(shaped), batch_size)
+    redacted, seconds = clocked(lambda: [out for i in range(0, len(shaped), batch_size)
                                         for out in redact.process(shaped[i:i + batch_size])])
     steps.append(("text redaction stage (analyzer included)", seconds))
-    _, seconds = _clock(lambda: [out for e in redacted for out in gate.process(e)])
+    _, seconds = clocked(lambda: [out for e in redacted for out in gate.process(e)])
     steps.append(("verification gate", seconds))
     return steps
 

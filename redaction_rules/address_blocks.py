@@ -95,11 +95,11 @@ def with_address_blocks(text: str, results: list[RecognizerResult]) -> list[Reco
                 break
             added.append(RecognizerResult(ENTITY, m.start(1), m.end(1), SCORE))
             end = m.end()
+    places = [r for r in results if r.entity_type in _PLACES]
     lines = _lines(text)
     if len(lines) > 1:
         holds = [any(r.start < e and s < r.end for r in parts) for s, e in lines]
         short = [0 < e - s <= SHORT_LINE for s, e in lines]
-        places = [r for r in results if r.entity_type in _PLACES]
         ends = [short[i] and (_POSTCODE_LINE.fullmatch(text, s, e) is not None or _all_place(text, s, e, places))
                 for i, (s, e) in enumerate(lines)]
         for i, (s, e) in enumerate(lines):
@@ -118,7 +118,6 @@ def with_address_blocks(text: str, results: list[RecognizerResult]) -> list[Reco
                     break
                 if not short[j]:
                     break
-    places = [r for r in results if r.entity_type in _PLACES]
     added += _around(text, parts + added, places, caseless)
     joined = _joined(text, parts + added, places)
     return results + added + joined if added or joined else results

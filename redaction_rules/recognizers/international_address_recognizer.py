@@ -22,8 +22,9 @@ _SUFFIXED = (r"katu|tie|kuja|polku|gatan|gata|gade|vej|vænget|vegen|veien|stra�
 _HUNGARIAN = r"u\.|utca|út|tér|krt\.|körút|kapu|köz|sor"
 _LEADING = (r"rue|via|viale|rua|rúa|calle|avenida|avda\.|avenue|boulevard|chemin|allée|quai|paseo|corso|piazza|"
             r"plaza|largo|travessa|praça|strada|carrer|camino|ulica|ul\.|trg")
-# words that follow a name as a separate, lower-case word ("Stensås terrasse 38", "Luite tee 87")
-_TYPE_WORDS = r"terrasse|tee|põik|allé|plass|torg|gränd|vägen|vej|väg|straße|strasse|gasse|weg"
+# words that follow a name as a separate, lower-case word ("Stensås terrasse 38", "Luite tee 87");
+# the suffixes above may stand as such words too
+_TYPE_WORDS = r"terrasse|tee|põik|allé|plass|torg|gränd|vägen|väg"
 # USPS Publication 28 street types that the US pattern leaves out, written
 # capitalised after a capitalised name ("119 Countess Close", "176 Pinto Hill")
 _USPS_TYPES = ("Bend|Bluff|Bluffs|Branch|Bridge|Brook|Brooks|Burg|Bypass|Camp|Canyon|Cape|Causeway|Center|"
