@@ -4,6 +4,7 @@ Never `AnalyzerEngine()` with no arguments: that loads en_core_web_lg and
 downloads it when missing. Here the model is named in configuration, must
 already be installed, and is loaded once per Beam worker (in `DoFn.setup`).
 """
+from contextlib import nullcontext
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -13,7 +14,7 @@ import phonenumbers
 import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer import predefined_recognizers as presidio_predefined
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
@@ -133,8 +134,13 @@ class NoContextEnhancer(ContextAwareEnhancer):
 class Engine:
     """An analyzer plus the batch NLP step that feeds it."""
 
-    def __init__(self, config: EngineConfig):
+    def __init__(self, config: EngineConfig, warm_up_texts: int = 256):
         self.config = config
+        # spaCy fills its tokenizer cache only outside a memory zone: the
+        # first texts a worker reads are analysed outside one, so that the
+        # common words are cached for good (cold, tokenizing costs 0.6 ms
+        # a narrative, about 7% of NER; warm on 256, 0.2 ms)
+        self.warm_up_texts = warm_up_texts
         self.nlp_engine = LocalSpacyNlpEngine(config)
         self.nlp_engine.load()
         recognizers = [getattr(presidio_predefined, n)(supported_language=config.language)
@@ -161,9 +167,20 @@ class Engine:
                                               supported_regions=self.config.phone_regions)
         return REGISTRY[name](supported_language=self.config.language)
 
-    def analyze_batch(self, texts: list[str]):
-        """Yield the analyzer's results for each text, NLP run once over the batch."""
+    def analyze_batch(self, texts: list[str]) -> list[list[RecognizerResult]]:
+        """The analyzer's results for each text, NLP run once over the batch.
+
+        Inside a spaCy memory zone once the warm-up is over: otherwise every
+        word the model has not seen stays in its vocabulary for the life of
+        the worker, and a worker that redacts years of narratives grows with
+        them. Nothing spaCy made may outlive the zone, so the results are
+        complete before it closes; they hold only offsets, scores and Python
+        strings.
+        """
         language = self.config.language
-        for text, artifacts in self.nlp_engine.process_batch(texts, language, batch_size=self.config.batch_size):
-            results = self.analyzer.analyze(text, language, nlp_artifacts=artifacts)
-            yield with_address_blocks(text, with_repeated_names(text, results))
+        warming, self.warm_up_texts = self.warm_up_texts > 0, self.warm_up_texts - len(texts)
+        with nullcontext() if warming else self.nlp_engine.nlp[language].memory_zone():
+            return [with_address_blocks(text, with_repeated_names(text, self.analyzer.analyze(
+                        text, language, nlp_artifacts=artifacts)))
+                    for text, artifacts in self.nlp_engine.process_batch(
+                        texts, language, batch_size=self.config.batch_size)]
