@@ -25,6 +25,7 @@ paths and roles, never values.
 """
 import re
 from dataclasses import dataclass
+from re._casefix import _EXTRA_CASES
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -35,6 +36,7 @@ _DIGIT_RUN = re.compile(r"[+(]?\d[\d\s().-]*\d")
 _NOT_DIGIT = re.compile(r"\D")
 _NON_WORD = re.compile(r"\W")
 _WORDS = re.compile(r"[\w'-]+")
+_WORD = re.compile(r"\w+")
 MIN_DIGITS = 7
 MIN_DROPPED_LENGTH = 4
 _ENUM_WORDS = {"arrestee", "victim", "witness", "complainant", "other", "felony", "misdemeanor",
@@ -74,6 +76,41 @@ def _leaves(record: dict):
 
 def _path(loc: tuple) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+
+
+def _one_letter_per_case() -> dict[int, str]:
+    """re.IGNORECASE's equivalences beyond lower case (ı and i, ſ and s, ς
+    and σ, ...) as one letter each, and İ as the i it matches."""
+    table = {0x130: "i"}
+    for code, others in _EXTRA_CASES.items():
+        group = {code, *others}
+        for other in others:
+            group.update(_EXTRA_CASES.get(other, ()))
+        table.update({member: chr(min(group)) for member in group})
+    return table
+
+
+_CASES = _one_letter_per_case()
+# U+0345 (a combining mark, not a word character) matches ι (a letter) under
+# re.IGNORECASE: word boundaries drawn on folded text may differ around it
+_CASE_SHIFTS_WORDS = "\u0345"
+
+
+def _fold(text: str) -> str:
+    """Case and spacing folded the way the gate's whole-word match compares:
+    strings re.IGNORECASE finds equal fold to the same string."""
+    return " ".join(text.translate(_CASES).lower().translate(_CASES).split())
+
+
+def _may_match(value: str, folded: str, words: set[str] | None) -> bool:
+    r"""Whether `(?<!\w)value(?!\w)` (IGNORECASE) can match in the text `folded` folds.
+
+    A match starts and ends at a word boundary, so each word (`\w+`) of the
+    value is a whole word of the text: a value none of whose words stands
+    alone in the output (a removed person's surname "Ng" inside "sang") is
+    no candidate. `words` is None when word boundaries cannot be trusted.
+    """
+    return value in folded and (words is None or all(w in words for w in _WORD.findall(value)))
 
 
 def _digits(value: str) -> str:
@@ -123,7 +160,7 @@ class VerificationGate:
         exempt = self._published_as_is(record)
         exempt_digits = {_digits(v) for v in exempt if len(_digits(v)) >= MIN_DIGITS}
         return [f for f in candidates
-                if (f.value not in exempt_digits if f.by_digits else " ".join(f.value.lower().split()) not in exempt)]
+                if (f.value not in exempt_digits if f.by_digits else _fold(f.value) not in exempt)]
 
     @staticmethod
     def _entry(value: str, loc: tuple, what: str, min_length: int) -> Forbidden | None:
@@ -143,7 +180,7 @@ class VerificationGate:
         for parts in self.exempting:
             for value in _values_at(visible, parts):
                 if isinstance(value, str):
-                    text = " ".join(value.lower().split())
+                    text = _fold(value)
                     exempt.add(text)
                     exempt.update(_WORDS.findall(text))
         return exempt
@@ -177,16 +214,18 @@ class VerificationGate:
             if isinstance(person, dict) and "role" in person and person["role"] not in self.roles:
                 reasons.append(f"persons[{i}]: role not visible under the contract")
         strings = [(loc, generic, value) for loc, generic, value in leaves if isinstance(value, str)]
-        # Most records hold none of their forbidden values: a substring test on
-        # the case- and space-folded output, and on its digits, finds the few
-        # candidates; only those are checked against what the contract
-        # publishes anyway and matched as whole words (or digit runs), field
-        # by field.
-        folded = "\n".join(" ".join(value.lower().split()) for _, _, value in strings)
+        # Most records hold none of their forbidden values: cheap tests that
+        # every match must pass find the few candidates (a digit run holding
+        # the digits; a substring of the case- and space-folded output whose
+        # words are all words of the output); only those are checked against
+        # what the contract publishes anyway and matched as whole words (or
+        # digit runs), field by field.
+        folded = "\n".join(_fold(value) for _, _, value in strings)
         all_runs = [_digits(r) for r in _DIGIT_RUN.findall(folded)]
+        words = None if any(c in folded for c in _CASE_SHIFTS_WORDS) else set(_WORD.findall(folded))
         candidates = [f for f in self.forbidden(record)
                       if (any(f.value in run for run in all_runs) if f.by_digits
-                          else " ".join(f.value.lower().split()) in folded)]
+                          else _may_match(_fold(f.value), folded, words))]
         if not candidates:
             return reasons
         by_text: dict[str, list[Forbidden]] = {}
@@ -195,7 +234,7 @@ class VerificationGate:
             if f.by_digits:
                 digits.append(f)
             else:
-                by_text.setdefault(" ".join(f.value.lower().split()), []).append(f)
+                by_text.setdefault(_fold(f.value), []).append(f)
         if not by_text and not digits:
             return reasons
         pattern = None
@@ -211,7 +250,7 @@ class VerificationGate:
                     if (isinstance(source, str) and not re.search(r"\s", word) and word != value.strip()
                             and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", source, re.I)):
                         continue
-                    for f in by_text.get(" ".join(word.lower().split()), []):
+                    for f in by_text.get(_fold(word), []):
                         reasons.append(f"{f.why} found in {_path(loc)}")
             if digits:
                 runs = [_digits(r) for r in _DIGIT_RUN.findall(value)]

@@ -120,6 +120,58 @@ def test_gate_passes_a_clean_record_and_names_leaks_without_values(records):
     assert not any(victim["name"]["last"].lower() in r.lower() or digits in r for r in reasons)
 
 
+@pytest.mark.parametrize("written,leaked", [("Yıldız", "VICTIM YILDIZ CALLED"), ("İnce", "victim ince called"),
+                                            ("Σωκράτης", "VICTIM ΣΩΚΡΆΤΗΣ"), ("Strauß", "victim STRAUß")])
+def test_gate_finds_a_name_in_any_case_the_way_a_reader_would(records, written, leaked):
+    """Turkish dotless ı is I in capitals, İ is i in lower case: what the whole-word
+    match finds (re.IGNORECASE), the cheap tests before it must let through."""
+    gate = VerificationGate(ICE)
+    record = copy.deepcopy(next(r for r in records if any(p["role"] == "victim" for p in r["persons"])))
+    index, victim = next((i, p) for i, p in enumerate(record["persons"]) if p["role"] == "victim")
+    victim["name"]["last"] = written
+    out, _ = RecordShaper(ICE, None).shape(record)
+    out["narrative"] = leaked
+    assert f"persons[{index}].name.last of a removed victim found in narrative" in gate.check(record, out)
+    out["narrative"] = leaked.replace(" ", "x")  # the name inside a longer word
+    assert not any(r.startswith(f"persons[{index}].name.last") for r in gate.check(record, out))
+
+
+def test_gate_folding_agrees_with_ignorecase_on_every_character():
+    """The gate's cheap tests compare folded text and its final match uses
+    re.IGNORECASE: any two characters that match must fold alike, and only
+    the characters the gate knows about may differ in being word characters."""
+    import re
+    from re._casefix import _EXTRA_CASES
+    from redaction_rules.verification import _CASE_SHIFTS_WORDS, _fold
+    word = re.compile(r"\w")
+    unequal, shifting = [], set()
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        c = chr(code)
+        for d in {c.lower(), c.upper(), c.casefold(), c.title(), *map(chr, _EXTRA_CASES.get(code, ()))}:
+            if len(d) == 1 and d != c and re.fullmatch(re.escape(c), d, re.I):
+                if _fold(c) != _fold(d):
+                    unequal.append(hex(code))
+                if bool(word.match(c)) != bool(word.match(d)):
+                    shifting.update(ch for ch in (c, d) if not word.match(ch))
+    assert unequal == []
+    assert shifting <= set(_CASE_SHIFTS_WORDS)
+
+
+@pytest.mark.parametrize("narrative,found", [("the king sang along", False), ("seen with NG.", True),
+                                             ("the ng-family", True), ("x\u0345ng", True), ("\u0345ngx", False)])
+def test_gate_matches_whole_words_only(records, narrative, found):
+    gate = VerificationGate(ICE)
+    record = copy.deepcopy(next(r for r in records if any(p["role"] == "victim" for p in r["persons"])))
+    index, victim = next((i, p) for i, p in enumerate(record["persons"]) if p["role"] == "victim")
+    victim["name"]["last"] = "Ng"
+    out, _ = RecordShaper(ICE, None).shape(record)
+    out["narrative"] = narrative
+    reasons = gate.check(record, out)
+    assert any(r.startswith(f"persons[{index}].name.last") for r in reasons) == found, reasons
+
+
 def test_gate_checks_shape_and_stripped_categories(records):
     gate = VerificationGate(ICE_NB)
     record = next(r for r in records if r["persons"][0].get("place_of_birth") and r["persons"][0]["place_of_birth"].get("country") not in (None, "USA"))
