@@ -25,10 +25,10 @@ paths and roles, never values.
 """
 import re
 from dataclasses import dataclass
-from re._casefix import _EXTRA_CASES
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from redaction_rules.case_folding import CASE_SHIFTS_WORDS, fold_case
 from redaction_rules.contract import Contract, Keep
 from redaction_rules.fields import CATEGORY_FIELDS, IDENTIFYING_PERSON_FIELDS, catalog
 
@@ -78,28 +78,10 @@ def _path(loc: tuple) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
 
 
-def _one_letter_per_case() -> dict[int, str]:
-    """re.IGNORECASE's equivalences beyond lower case (ı and i, ſ and s, ς
-    and σ, ...) as one letter each, and İ as the i it matches."""
-    table = {0x130: "i"}
-    for code, others in _EXTRA_CASES.items():
-        group = {code, *others}
-        for other in others:
-            group.update(_EXTRA_CASES.get(other, ()))
-        table.update({member: chr(min(group)) for member in group})
-    return table
-
-
-_CASES = _one_letter_per_case()
-# U+0345 (a combining mark, not a word character) matches ι (a letter) under
-# re.IGNORECASE: word boundaries drawn on folded text may differ around it
-_CASE_SHIFTS_WORDS = "\u0345"
-
-
 def _fold(text: str) -> str:
     """Case and spacing folded the way the gate's whole-word match compares:
     strings re.IGNORECASE finds equal fold to the same string."""
-    return " ".join(text.translate(_CASES).lower().translate(_CASES).split())
+    return " ".join(fold_case(text).split())
 
 
 def _may_match(value: str, folded: str, words: set[str] | None) -> bool:
@@ -222,7 +204,7 @@ class VerificationGate:
         # digit runs), field by field.
         folded = "\n".join(_fold(value) for _, _, value in strings)
         all_runs = [_digits(r) for r in _DIGIT_RUN.findall(folded)]
-        words = None if any(c in folded for c in _CASE_SHIFTS_WORDS) else set(_WORD.findall(folded))
+        words = None if any(c in folded for c in CASE_SHIFTS_WORDS) else set(_WORD.findall(folded))
         candidates = [f for f in self.forbidden(record)
                       if (any(f.value in run for run in all_runs) if f.by_digits
                           else _may_match(_fold(f.value), folded, words))]

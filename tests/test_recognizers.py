@@ -424,3 +424,11 @@ def test_the_engine_forgets_the_words_of_a_batch_and_finds_what_it_would_without
     assert "Plimbrantik" in strings  # outside a zone the words stay: the check above can fail
     assert [spans(r) for r in zoned] == [spans(r) for r in unzoned]
     assert sum(len(r) for r in zoned) > 200
+
+
+def test_record_context_finds_a_turkish_name_written_in_capitals():
+    persons = [{"person_id": "P1", "role": "arrestee", "name": {"first": "John", "last": "Smith"}},
+               {"person_id": "P2", "role": "victim", "name": {"first": "Işıl", "last": "Yıldız"}}]
+    context = RecordContextRecognizer(persons, {"victim"}, ROLE_ENTITIES, (), [])
+    text = "VICTIM IŞIL YILDIZ STATED"  # ı is I in capitals, as a regular expression folds it
+    assert [text[r.start:r.end] for r in context.analyze(text)] == ["IŞIL YILDIZ"]

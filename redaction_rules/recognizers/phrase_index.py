@@ -4,20 +4,23 @@ Used where a recognizer looks for a list of phrases known in advance (a
 record's people, a gazetteer of places): indexing phrases by their first
 token and comparing token sequences, longest first, gives whole-word,
 case- and spacing-blind matches without compiling a regular expression for
-every record.
+every record. Case is folded as regular expressions fold it, so a record's
+"Yıldız" is found as "YILDIZ".
 """
 import re
 from collections.abc import Callable, Iterator
+
+from redaction_rules.case_folding import fold_case
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
 class PhraseIndex:
     def __init__(self, phrases: dict[str, object]):
-        """`phrases`: lower-case phrase -> what a match of it stands for."""
+        """`phrases`: phrase (in any case) -> what a match of it stands for."""
         self._index: dict[str, list[tuple[tuple[str, ...], object]]] = {}
         for phrase, value in phrases.items():
-            tokens = tuple(TOKEN.findall(phrase.lower()))
+            tokens = tuple(TOKEN.findall(fold_case(phrase)))
             if tokens:
                 self._index.setdefault(tokens[0], []).append((tokens, value))
         for candidates in self._index.values():
@@ -32,7 +35,8 @@ class PhraseIndex:
         `starts`, when given, must accept a match's first token as written.
         """
         found = list(TOKEN.finditer(text))
-        words = [m.group().lower() for m in found]
+        folded = fold_case(text)
+        words = [folded[m.start():m.end()] for m in found]
         i = 0
         while i < len(words):
             step = 1
