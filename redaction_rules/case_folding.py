@@ -23,11 +23,9 @@ def _one_letter_per_case() -> dict[int, str]:
 
 _CASES = _one_letter_per_case()
 
-# U+0345 (a combining mark, not a word character) matches ι (a letter):
-# word boundaries drawn on folded text may differ from the original's around it
-CASE_SHIFTS_WORDS = "\u0345"
-
 
 def fold_case(text: str) -> str:
     """Strings re.IGNORECASE finds equal fold to the same string, of the same length."""
+    if text.isascii():  # most text, and lower() is all it needs
+        return text.lower()
     return text.translate(_CASES).lower().translate(_CASES)

