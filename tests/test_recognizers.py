@@ -432,3 +432,12 @@ def test_record_context_finds_a_turkish_name_written_in_capitals():
     context = RecordContextRecognizer(persons, {"victim"}, ROLE_ENTITIES, (), [])
     text = "VICTIM IŞIL YILDIZ STATED"  # ı is I in capitals, as a regular expression folds it
     assert [text[r.start:r.end] for r in context.analyze(text)] == ["IŞIL YILDIZ"]
+
+
+def test_record_context_a_removed_name_beats_a_kept_one_that_folds_alike():
+    """'YILDIZ' and 'Yıldız' differ in lower case but match alike: the removed person's entry wins."""
+    persons = [{"person_id": "P1", "role": "arrestee", "name": {"first": "ALI", "last": "YILDIZ"}},
+               {"person_id": "P2", "role": "victim", "name": {"first": "Işıl", "last": "Yıldız"}}]
+    context = RecordContextRecognizer(persons, {"victim"}, ROLE_ENTITIES, (), [])
+    text = "Yıldız said so"
+    assert [(r.entity_type, text[r.start:r.end]) for r in context.analyze(text)] == [("VICTIM", "Yıldız")]

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from redaction_rules.case_folding import fold_case
 from redaction_rules.recognizers.birthplace_recognizer import demonyms_by_country
 from redaction_rules.recognizers.phrase_index import PhraseIndex
 
@@ -65,7 +66,7 @@ class RecordContextRecognizer(EntityRecognizer):
         super().__init__(supported_entities=sorted({*role_entities.values(), KEPT,
                                                     *_CATEGORY_ENTITIES.values()}),
                          supported_language=supported_language, name="RecordContextRecognizer")
-        self._phrases: dict[str, Term] = {}   # lower-cased phrase -> what it is
+        self._phrases: dict[str, Term] = {}   # case-folded phrase -> what it is
         self._digits: dict[str, Term] = {}    # digit string -> what it is
         persons = [p for p in persons if isinstance(p, dict)]
         removed = [p for p in persons if p.get("role") in removed_roles]
@@ -99,7 +100,8 @@ class RecordContextRecognizer(EntityRecognizer):
 
     # -- building the lexicon ------------------------------------------
     def _phrase(self, text, term: Term, min_len: int = 2) -> None:
-        text = _words(text or "").lower()
+        # keyed as the index compares, so that precedence holds between spellings it matches alike
+        text = fold_case(_words(text or ""))
         if len(text) < min_len:
             return
         current = self._phrases.get(text)
