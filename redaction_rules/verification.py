@@ -44,7 +44,7 @@ _ENUM_WORDS = {"arrestee", "victim", "witness", "complainant", "other", "felony"
 
 @dataclass(frozen=True)
 class Forbidden:
-    value: str
+    value: str        # its digits, or the text case- and space-folded (`_fold`)
     loc: tuple        # where in the input it was
     what: str         # e.g. "of a removed victim"; never the value
     by_digits: bool
@@ -130,7 +130,7 @@ class VerificationGate:
         exempt = self._published_as_is(record)
         exempt_digits = {_digits(v) for v in exempt if len(_digits(v)) >= MIN_DIGITS}
         return [f for f in candidates
-                if (f.value not in exempt_digits if f.by_digits else _fold(f.value) not in exempt)]
+                if (f.value not in exempt_digits if f.by_digits else f.value not in exempt)]
 
     @staticmethod
     def _entry(value: str, loc: tuple, what: str, min_length: int) -> Forbidden | None:
@@ -140,7 +140,7 @@ class VerificationGate:
             return Forbidden(digits, loc, what, by_digits=True)
         if len(value) < min_length:
             return None
-        return Forbidden(value, loc, what, by_digits=False)
+        return Forbidden(_fold(value), loc, what, by_digits=False)
 
     def _published_as_is(self, record: dict) -> set[str]:
         """Words and values that visible people's and charges' kept fields put in the feed anyway."""
@@ -192,7 +192,7 @@ class VerificationGate:
         folded = "\n".join(_fold(value) for _, _, value in strings)
         all_runs = [_digits(r) for r in _DIGIT_RUN.findall(folded)]
         candidates = [f for f in self.forbidden(record)
-                      if (any(f.value in run for run in all_runs) if f.by_digits else _fold(f.value) in folded)]
+                      if (any(f.value in run for run in all_runs) if f.by_digits else f.value in folded)]
         if not candidates:
             return reasons
         by_text: dict[str, list[Forbidden]] = {}
@@ -201,7 +201,7 @@ class VerificationGate:
             if f.by_digits:
                 digits.append(f)
             else:
-                by_text.setdefault(_fold(f.value), []).append(f)
+                by_text.setdefault(f.value, []).append(f)
         if not by_text and not digits:
             return reasons
         pattern = None
