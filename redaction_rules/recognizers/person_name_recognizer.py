@@ -23,21 +23,18 @@ Yefimov"), and what follows a phrase that introduces a name ("my name is
 borna jerković", "identified herself as Ludmiła", "Name: Nayla Montero"),
 up to three words that are capitalised or rare, stopping at a common word.
 """
-import importlib
 import re
-from functools import cache
 
-import faker.config
-from anyascii import anyascii
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
-from redaction_rules.recognizers.english_frequency import zipf
 
+from redaction_rules.recognizers import gazetteers
+from redaction_rules.recognizers.english_frequency import zipf
+from redaction_rules.recognizers.gazetteers import LONE_NAME_MAX_ZIPF
 from redaction_rules.recognizers.street_address_recognizer import SUFFIXES
 
 TITLES = {"mr", "mrs", "ms", "miss", "mister", "madam", "dr", "prof", "sir", "officer", "sgt", "det", "lt",
           "deft", "comp", "wit", "p/o"}
-LONE_NAME_MAX_ZIPF = 4.3
 RARE_PAIR_MAX_ZIPF = 2.5
 _CUE = re.compile(
     r"\b(?:(?:my|his|her|their|your|whose)\s+(?:(?:first|last|middle|maiden|real|full|sur)\s*)?name(?:\s+is|\s+was|'s)?"
@@ -48,48 +45,6 @@ _CUE = re.compile(
 _CUE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _STREET_WORDS = frozenset(SUFFIXES.split("|"))
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*\.?|\S")
-_FIRST_ATTRS = ("first_names", "first_names_male", "first_names_female")
-_NAME_ATTRS = (*_FIRST_ATTRS, "last_names")
-
-
-def _attr(provider, name):
-    for cls in provider.__mro__:
-        if name in cls.__dict__:
-            return cls.__dict__[name]
-    return None
-
-
-def _locale_names(attrs: tuple[str, ...]) -> set[str]:
-    names = set()
-    for locale in faker.config.AVAILABLE_LOCALES:
-        try:
-            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
-        except ImportError:
-            continue
-        for attr in attrs:
-            values = _attr(provider, attr)
-            if isinstance(values, (list, tuple, dict, set, frozenset)):
-                for name in values:
-                    if isinstance(name, str) and name.isalpha() and len(name) > 1:
-                        names.add(name.lower())
-                        names.add(anyascii(name).lower())
-    return {n for n in names if n not in STOP_WORDS and len(n) > 1}
-
-
-@cache
-def name_lexicon() -> frozenset:
-    return frozenset(_locale_names(_NAME_ATTRS))
-
-
-@cache
-def first_name_lexicon() -> frozenset:
-    return frozenset(_locale_names(_FIRST_ATTRS))
-
-
-@cache
-def lone_name_lexicon() -> frozenset:
-    """First names rare enough as English words to stand alone."""
-    return frozenset(n for n in first_name_lexicon() if zipf(n) < LONE_NAME_MAX_ZIPF)
 
 
 class PersonNameRecognizer(EntityRecognizer):
@@ -100,9 +55,8 @@ class PersonNameRecognizer(EntityRecognizer):
                          name="PersonNameRecognizer")
 
     def load(self) -> None:
-        self._names = name_lexicon()
-        self._first_names = first_name_lexicon()
-        self._lone_names = lone_name_lexicon()
+        lists = gazetteers.load()
+        self._names, self._first_names, self._lone_names = lists["names"], lists["first_names"], lists["lone_names"]
 
     def _is_name(self, token: str, caseless: bool) -> bool:
         word = token.rstrip(".")

