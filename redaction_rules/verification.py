@@ -24,7 +24,7 @@ as the incident location is a leak. Reasons name field
 paths and roles, never values.
 """
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -42,8 +42,7 @@ _ENUM_WORDS = {"arrestee", "victim", "witness", "complainant", "other", "felony"
                "summary", "held", "released", "bail_posted", "true", "false"}
 
 
-@dataclass(frozen=True)
-class Forbidden:
+class Forbidden(NamedTuple):
     value: str        # its digits, or the text case- and space-folded (`_fold`)
     loc: tuple        # where in the input it was
     what: str         # e.g. "of a removed victim"; never the value
@@ -58,8 +57,7 @@ def _leaves(record: dict):
     """(location, generic path, value) for every scalar of a record.
 
     A location is a tuple of keys and indices, formatted (`_path`) only for
-    the few that end in a reason: records hold hundreds of values, and this
-    walk runs three times a record.
+    the few that end in a reason: records hold a hundred values or more.
     """
     stack = [((), "", record)]
     while stack:
@@ -95,49 +93,69 @@ class VerificationGate:
     def __init__(self, contract: Contract):
         self.contract = contract
         self.allowed = set(contract.fields)
-        self.exempting = [p.split(".") for p, r in contract.fields.items()
-                          if isinstance(r, Keep) and p.startswith(("persons.", "charges."))]
+        self.exempting = _path_tree([p.split(".") for p, r in contract.fields.items()
+                                     if isinstance(r, Keep) and p.startswith(("persons.", "charges."))])
         self.free_text = {p for p, f in catalog().items() if f.kind == "free_text"}
         self.stripped = {p: c for c in contract.strip for p in CATEGORY_FIELDS[c]}
         self.roles = set(contract.roles)
+        # a visible person's or the record's own value at one of these paths is the feed's to carry
+        self.published = self.allowed - self.stripped.keys()
 
     def forbidden(self, record: dict) -> list[Forbidden]:
-        persons = record.get("persons") if isinstance(record.get("persons"), list) else []
-        removed_at = {i: p.get("role") for i, p in enumerate(persons)
-                      if isinstance(p, dict) and p.get("role") not in self.roles}
         out = []
-        for loc, generic, value in _leaves(record):
-            if not isinstance(value, str) or not value.strip():
-                continue
-            index = loc[1] if loc[0] == "persons" and len(loc) > 1 else None
-            role = removed_at.get(index)
-            if role is not None:
-                if generic in IDENTIFYING_PERSON_FIELDS or generic in self.stripped:
-                    out.append(self._entry(value, loc, f"of a removed {role}", min_length=2))
-                    if generic == "persons.name.last":
-                        first = (persons[index].get("name") or {}).get("first")
-                        if isinstance(first, str) and first.strip():
-                            out.append(self._entry(f"{first} {value}", loc, f"(full name) of a removed {role}", 2))
-                elif len(value) >= MIN_DROPPED_LENGTH and not _common(value):
-                    out.append(self._entry(value, loc, f"of a removed {role}", MIN_DROPPED_LENGTH))
-            elif generic in self.stripped:
-                out.append(self._entry(value, loc, f"(stripped category {self.stripped[generic]})", min_length=2))
-            elif generic not in self.allowed and len(value) >= MIN_DROPPED_LENGTH and not _common(value):
-                out.append(self._entry(value, loc, "(field not allowed)", MIN_DROPPED_LENGTH))
+        for key, value in record.items():
+            if key == "persons" and isinstance(value, list):
+                for index, person in enumerate(value):
+                    removed = isinstance(person, dict) and person.get("role") not in self.roles
+                    role = person.get("role") if removed else None
+                    self._collect(person, "persons", ("persons", index), role, person, out)
+            else:
+                self._collect(value, key, (key,), None, None, out)
         return [f for f in out if f is not None]
+
+    def _collect(self, node, generic: str, loc: tuple, role, person, out: list) -> None:
+        """The values under `node` that must not leave; `role` is set under a removed person.
+
+        Records hold a hundred values or more, and most are published as
+        they are (a visible person's, the record's): those cost a set lookup.
+        """
+        if isinstance(node, dict):
+            for key, value in node.items():
+                self._collect(value, f"{generic}.{key}", loc + (key,), role, person, out)
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                self._collect(value, generic, loc + (i,), role, person, out)
+        elif not isinstance(node, str) or (role is None and generic in self.published) or not node.strip():
+            return
+        elif role is not None:
+            if generic in IDENTIFYING_PERSON_FIELDS or generic in self.stripped:
+                out.append(self._entry(node, loc, f"of a removed {role}", min_length=2))
+                if generic == "persons.name.last":
+                    first = (person.get("name") or {}).get("first")
+                    if isinstance(first, str) and first.strip():
+                        out.append(self._entry(f"{first} {node}", loc, f"(full name) of a removed {role}", 2))
+            elif len(node) >= MIN_DROPPED_LENGTH and not _common(node):
+                out.append(self._entry(node, loc, f"of a removed {role}", MIN_DROPPED_LENGTH))
+        elif generic in self.stripped:
+            out.append(self._entry(node, loc, f"(stripped category {self.stripped[generic]})", min_length=2))
+        elif len(node) >= MIN_DROPPED_LENGTH and not _common(node):  # a field the contract does not allow
+            out.append(self._entry(node, loc, "(field not allowed)", MIN_DROPPED_LENGTH))
 
     def _not_exempt(self, record: dict, candidates: list[Forbidden]) -> list[Forbidden]:
         exempt = self._published_as_is(record)
-        exempt_digits = {_digits(v) for v in exempt if len(_digits(v)) >= MIN_DIGITS}
+        exempt_digits = set()
+        if any(f.by_digits for f in candidates):
+            exempt_digits = {digits for v in exempt if len(v) >= MIN_DIGITS and len(digits := _digits(v)) >= MIN_DIGITS}
         return [f for f in candidates
                 if (f.value not in exempt_digits if f.by_digits else f.value not in exempt)]
 
     @staticmethod
     def _entry(value: str, loc: tuple, what: str, min_length: int) -> Forbidden | None:
         value = " ".join(value.split())
-        digits = _digits(value)
-        if len(digits) >= MIN_DIGITS and len(digits) >= len(_NON_WORD.sub("", value)) - 2:
-            return Forbidden(digits, loc, what, by_digits=True)
+        if len(value) >= MIN_DIGITS:  # a shorter value cannot hold MIN_DIGITS digits
+            digits = _digits(value)
+            if len(digits) >= MIN_DIGITS and len(digits) >= len(_NON_WORD.sub("", value)) - 2:
+                return Forbidden(digits, loc, what, by_digits=True)
         if len(value) < min_length:
             return None
         return Forbidden(_fold(value), loc, what, by_digits=False)
@@ -147,12 +165,11 @@ class VerificationGate:
         visible = dict(record)
         visible["persons"] = [p for p in record.get("persons") or [] if isinstance(p, dict) and p.get("role") in self.roles]
         exempt = set()
-        for parts in self.exempting:
-            for value in _values_at(visible, parts):
-                if isinstance(value, str):
-                    text = _fold(value)
-                    exempt.add(text)
-                    exempt.update(_WORDS.findall(text))
+        for value in _values_under(visible, self.exempting):
+            if isinstance(value, str):
+                text = _fold(value)
+                exempt.add(text)
+                exempt.update(_WORDS.findall(text))
         return exempt
 
     def _visible(self, record: dict) -> dict:
@@ -227,19 +244,28 @@ class VerificationGate:
         return sorted(set(reasons))
 
 
-def _values_at(record: dict, parts: list[str]) -> list:
-    """Every value at a contract path (arrays crossed on the way, and at the end)."""
-    nodes = [record]
-    for part in parts:
-        nodes = [n.get(part) for n in _flat(nodes) if isinstance(n, dict)]
-    return [v for v in _flat(nodes) if v is not None]
+def _path_tree(paths: list[list[str]]) -> dict:
+    """Contract paths as a tree: key -> (whether a path ends here, the subtree under it)."""
+    tree: dict = {}
+    for parts in paths:
+        node = tree
+        for i, part in enumerate(parts):
+            ends, children = node.get(part, (False, {}))
+            node[part] = (ends or i == len(parts) - 1, children)
+            node = children
+    return tree
 
 
-def _flat(nodes: list) -> list:
-    out = []
-    for n in nodes:
-        if isinstance(n, list):
-            out.extend(n)
-        else:
-            out.append(n)
-    return out
+def _values_under(node, tree: dict):
+    """Every value at a path of `tree` (arrays crossed on the way, and at the end), in one walk."""
+    for item in node if isinstance(node, list) else (node,):
+        if not isinstance(item, dict):
+            continue
+        for key, (ends, children) in tree.items():
+            value = item.get(key)
+            if value is None:
+                continue
+            if ends:
+                yield from (v for v in value if v is not None) if isinstance(value, list) else (value,)
+            if children:
+                yield from _values_under(value, children)
