@@ -53,24 +53,6 @@ class Forbidden(NamedTuple):
         return f"{_path(self.loc)} {self.what}"
 
 
-def _leaves(record: dict):
-    """(location, generic path, value) for every scalar of a record.
-
-    A location is a tuple of keys and indices, formatted (`_path`) only for
-    the few that end in a reason: records hold a hundred values or more.
-    """
-    stack = [((), "", record)]
-    while stack:
-        loc, generic, node = stack.pop()
-        if isinstance(node, dict):
-            prefix = f"{generic}." if generic else ""
-            stack.extend((loc + (k,), prefix + k, v) for k, v in node.items())
-        elif isinstance(node, list):
-            stack.extend((loc + (i,), generic, v) for i, v in enumerate(node))
-        elif node is not None:
-            yield loc, generic, node
-
-
 def _path(loc: tuple) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
 
@@ -89,6 +71,23 @@ def _common(value: str) -> bool:
     return value.lower() in STOP_WORDS or value.lower() in _ENUM_WORDS
 
 
+class _Place:
+    """A field path and what the contract makes of it: looked up once a
+    path when the gate is built, not once a value (records hold a hundred
+    values or more). Arrays do not add a level: every item of
+    `persons.aliases` is at the same place."""
+    __slots__ = ("generic", "allowed", "published", "stripped", "identifying", "free_text", "children")
+
+    def __init__(self, generic: str, gate: "VerificationGate"):
+        self.generic = generic
+        self.allowed = generic in gate.allowed
+        self.published = generic in gate.published
+        self.stripped = gate.stripped.get(generic)
+        self.identifying = generic in IDENTIFYING_PERSON_FIELDS
+        self.free_text = generic in gate.free_text
+        self.children: dict[str, _Place] = {}
+
+
 class VerificationGate:
     def __init__(self, contract: Contract):
         self.contract = contract
@@ -100,46 +99,79 @@ class VerificationGate:
         self.roles = set(contract.roles)
         # a visible person's or the record's own value at one of these paths is the feed's to carry
         self.published = self.allowed - self.stripped.keys()
+        self.root = _Place("", self)
+        for path in {*catalog(), *self.allowed, *self.stripped, *IDENTIFYING_PERSON_FIELDS}:
+            place = self.root
+            for i, key in enumerate(parts := path.split(".")):
+                if key not in place.children:
+                    place.children[key] = _Place(".".join(parts[:i + 1]), self)
+                place = place.children[key]
+
+    def _unknown(self, parent: _Place, key: str) -> _Place:
+        """A field the spec does not know: never allowed, so never published.
+        Not added to the tree, which input must not be able to grow."""
+        return _Place(f"{parent.generic}.{key}" if parent.generic else key, self)
+
+    def _leaves(self, node, place: _Place, loc: tuple, out: list, unpublished: bool = False) -> list:
+        """(location, place, value) of every scalar under `node`, appended to
+        `out`; with `unpublished`, not those at a place the contract
+        publishes as is."""
+        if isinstance(node, dict):
+            children = place.children
+            for key, value in node.items():
+                child = children.get(key) or self._unknown(place, key)
+                if isinstance(value, (dict, list)):
+                    self._leaves(value, child, loc + (key,), out, unpublished)
+                elif value is not None and not (unpublished and child.published):
+                    out.append((loc + (key,), child, value))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                if isinstance(value, (dict, list)):
+                    self._leaves(value, place, loc + (i,), out, unpublished)
+                elif value is not None and not (unpublished and place.published):
+                    out.append((loc + (i,), place, value))
+        elif node is not None and not (unpublished and place.published):
+            out.append((loc, place, node))
+        return out
 
     def forbidden(self, record: dict) -> list[Forbidden]:
         out = []
+        children = self.root.children
         for key, value in record.items():
+            place = children.get(key) or self._unknown(self.root, key)
             if key == "persons" and isinstance(value, list):
                 for index, person in enumerate(value):
                     removed = isinstance(person, dict) and person.get("role") not in self.roles
                     role = person.get("role") if removed else None
-                    self._collect(person, "persons", ("persons", index), role, person, out)
+                    self._collect(person, place, ("persons", index), role, person, out)
             else:
-                self._collect(value, key, (key,), None, None, out)
+                self._collect(value, place, (key,), None, None, out)
         return [f for f in out if f is not None]
 
-    def _collect(self, node, generic: str, loc: tuple, role, person, out: list) -> None:
+    def _collect(self, node, place: _Place, loc: tuple, role, person, out: list) -> None:
         """The values under `node` that must not leave; `role` is set under a removed person.
 
-        Records hold a hundred values or more, and most are published as
-        they are (a visible person's, the record's): those cost a set lookup.
+        Most values are published as they are (a visible person's, the
+        record's): those are passed over.
         """
-        if isinstance(node, dict):
-            for key, value in node.items():
-                self._collect(value, f"{generic}.{key}", loc + (key,), role, person, out)
-        elif isinstance(node, list):
-            for i, value in enumerate(node):
-                self._collect(value, generic, loc + (i,), role, person, out)
-        elif not isinstance(node, str) or (role is None and generic in self.published) or not node.strip():
-            return
-        elif role is not None:
-            if generic in IDENTIFYING_PERSON_FIELDS or generic in self.stripped:
-                out.append(self._entry(node, loc, f"of a removed {role}", min_length=2))
-                if generic == "persons.name.last":
+        for loc, place, value in self._leaves(node, place, loc, [], unpublished=role is None):
+            if isinstance(value, str) and value.strip():
+                self._forbid(value, place, loc, role, person, out)
+
+    def _forbid(self, value: str, place: _Place, loc: tuple, role, person, out: list) -> None:
+        if role is not None:
+            if place.identifying or place.stripped:
+                out.append(self._entry(value, loc, f"of a removed {role}", min_length=2))
+                if place.generic == "persons.name.last":
                     first = (person.get("name") or {}).get("first")
                     if isinstance(first, str) and first.strip():
-                        out.append(self._entry(f"{first} {node}", loc, f"(full name) of a removed {role}", 2))
-            elif len(node) >= MIN_DROPPED_LENGTH and not _common(node):
-                out.append(self._entry(node, loc, f"of a removed {role}", MIN_DROPPED_LENGTH))
-        elif generic in self.stripped:
-            out.append(self._entry(node, loc, f"(stripped category {self.stripped[generic]})", min_length=2))
-        elif len(node) >= MIN_DROPPED_LENGTH and not _common(node):  # a field the contract does not allow
-            out.append(self._entry(node, loc, "(field not allowed)", MIN_DROPPED_LENGTH))
+                        out.append(self._entry(f"{first} {value}", loc, f"(full name) of a removed {role}", 2))
+            elif len(value) >= MIN_DROPPED_LENGTH and not _common(value):
+                out.append(self._entry(value, loc, f"of a removed {role}", MIN_DROPPED_LENGTH))
+        elif place.stripped:
+            out.append(self._entry(value, loc, f"(stripped category {place.stripped})", min_length=2))
+        elif len(value) >= MIN_DROPPED_LENGTH and not _common(value):  # a field the contract does not allow
+            out.append(self._entry(value, loc, "(field not allowed)", MIN_DROPPED_LENGTH))
 
     def _not_exempt(self, record: dict, candidates: list[Forbidden]) -> list[Forbidden]:
         exempt = self._published_as_is(record)
@@ -193,20 +225,21 @@ class VerificationGate:
     def check(self, record: dict, output: dict) -> list[str]:
         """Reasons the output must not be published; empty when it may be."""
         reasons = []
-        leaves = list(_leaves(output))
-        for loc, generic, _ in leaves:
-            if generic not in self.allowed:
+        leaves = self._leaves(output, self.root, (), [])
+        for loc, place, _ in leaves:
+            if not place.allowed:
                 reasons.append(f"{_path(loc)}: field not allowed by the contract")
         for i, person in enumerate(output.get("persons") or []):
             if isinstance(person, dict) and "role" in person and person["role"] not in self.roles:
                 reasons.append(f"persons[{i}]: role not visible under the contract")
-        strings = [(loc, generic, value) for loc, generic, value in leaves if isinstance(value, str)]
+        strings = [(loc, place, value) for loc, place, value in leaves if isinstance(value, str)]
         # Most records hold none of their forbidden values: a substring test on
         # the case- and space-folded output, and on its digits, finds the few
         # candidates; only those are checked against what the contract
         # publishes anyway and matched as whole words (or digit runs), field
-        # by field.
-        folded = "\n".join(_fold(value) for _, _, value in strings)
+        # by field. (Folded as one text, two values may run together: that
+        # only adds a candidate which the field-by-field match drops.)
+        folded = " ".join("\n".join(fold_case(value) for _, _, value in strings).split())
         all_runs = [_digits(r) for r in _DIGIT_RUN.findall(folded)]
         candidates = [f for f in self.forbidden(record)
                       if (any(f.value in run for run in all_runs) if f.by_digits else f.value in folded)]
@@ -226,9 +259,9 @@ class VerificationGate:
             body = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(by_text, key=len, reverse=True))
             pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.I)
         visible = self._visible(record)
-        for loc, generic, value in strings:
+        for loc, place, value in strings:
             if pattern is not None:
-                source = None if generic in self.free_text else self._source(visible, loc)
+                source = None if place.free_text else self._source(visible, loc)
                 for m in pattern.finditer(value):
                     word = m.group()
                     if (isinstance(source, str) and not re.search(r"\s", word) and word != value.strip()
