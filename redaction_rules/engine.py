@@ -14,7 +14,7 @@ import phonenumbers
 import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer import predefined_recognizers as presidio_predefined
 from presidio_analyzer.predefined_recognizers import PhoneRecognizer
@@ -131,6 +131,27 @@ class NoContextEnhancer(ContextAwareEnhancer):
         return raw_results
 
 
+class NoContextAnalyzerEngine(AnalyzerEngine):
+    """Presidio's analyzer, without its context step when that step can change nothing.
+
+    Before the context enhancer runs, `analyze` offers each recognizer its
+    own results and everyone else's, filtering the whole list twice for every
+    recognizer: about a fifth of the analyzer's own work beside the
+    recognizers. With `NoContextEnhancer` and no recognizer that enhances
+    its own results (EntityRecognizer's default returns them as given), the
+    step only regroups the results by recognizer, and they are already in
+    that order: each recognizer's results are appended together, in
+    registry order. A recognizer that does enhance its results gets
+    Presidio's step.
+    """
+
+    def _enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
+        if isinstance(self.context_aware_enhancer, NoContextEnhancer) and not any(
+                type(r).enhance_using_context is not EntityRecognizer.enhance_using_context for r in recognizers):
+            return raw_results
+        return super()._enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context)
+
+
 class Engine:
     """An analyzer plus the batch NLP step that feeds it."""
 
@@ -157,9 +178,9 @@ class Engine:
                 supported_entities=self.nlp_engine.get_supported_entities()))
         recognizers += [self._feedshield(n) for n in config.feedshield_recognizers]
         registry = RecognizerRegistry(recognizers=recognizers, supported_languages=[config.language])
-        self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=self.nlp_engine,
-                                       supported_languages=[config.language],
-                                       context_aware_enhancer=NoContextEnhancer())
+        self.analyzer = NoContextAnalyzerEngine(registry=registry, nlp_engine=self.nlp_engine,
+                                                supported_languages=[config.language],
+                                                context_aware_enhancer=NoContextEnhancer())
 
     def _feedshield(self, name: str):
         if name == "PrefilteredPhoneRecognizer":

@@ -447,3 +447,35 @@ def test_record_context_a_removed_name_beats_a_kept_one_that_folds_alike():
     context = RecordContextRecognizer(persons, {"victim"}, ROLE_ENTITIES, (), [])
     text = "Yıldız said so"
     assert [(r.entity_type, text[r.start:r.end]) for r in context.analyze(text)] == [("VICTIM", "Yıldız")]
+
+
+def test_the_engine_skips_presidios_context_step_only_where_it_would_return_the_results_as_given(engine, monkeypatch):
+    """Presidio regroups every result by recognizer before its context
+    enhancer; with no enhancer and no recognizer that enhances its own
+    results, the regrouped list is the list it was given."""
+    import functools
+    import fixtures
+    from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer
+
+    texts = [record["narrative"] for record, _ in fixtures.generate(150, seed=5) if record.get("narrative")]
+    artifacts = list(engine.nlp_engine.process_batch(texts, "en"))
+
+    def analyzed():
+        return [[(r.entity_type, r.start, r.end, r.score, r.recognition_metadata)
+                 for r in engine.analyzer.analyze(text, "en", nlp_artifacts=a)] for text, a in artifacts]
+    ours = analyzed()
+    monkeypatch.setattr(engine.analyzer, "_enhance_using_context",
+                        functools.partial(AnalyzerEngine._enhance_using_context, engine.analyzer))
+    assert ours == analyzed()
+    assert sum(map(len, ours)) > 1000
+    monkeypatch.undo()
+
+    class Raising(PatternRecognizer):
+        def enhance_using_context(self, text, raw_recognizer_results, other_raw_recognizer_results,
+                                  nlp_artifacts, context=None):
+            for result in raw_recognizer_results:
+                result.score = 0.99
+            return raw_recognizer_results
+    case_number = Raising(supported_entity="CASE_NUMBER", patterns=[Pattern("case", r"\bCN-\d{6}\b", 0.4)])
+    found = engine.analyzer.analyze("Filed as CN-123456.", "en", ad_hoc_recognizers=[case_number])
+    assert [(r.entity_type, r.score) for r in found if r.entity_type == "CASE_NUMBER"] == [("CASE_NUMBER", 0.99)]
