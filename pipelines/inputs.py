@@ -4,12 +4,12 @@ Done in the driver before the pipeline starts, so that a missing or corrupt
 input stops the run (exit 5) before anything is written, and so that the
 manifest can prove which bytes went into the feed.
 """
-import hashlib
 import zlib
 from dataclasses import dataclass
 
 from apache_beam.io.filesystems import FileSystems
 
+from pipelines.digests import sha256_and_lines
 from pipelines.read import Chunk, scan
 
 
@@ -25,14 +25,6 @@ class InputFile:
     chunks: tuple[Chunk, ...]
 
 
-def _sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with FileSystems.open(path, compression_type="uncompressed") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def resolve_inputs(pattern: str) -> list[InputFile]:
     try:
         matches = FileSystems.match([pattern])[0].metadata_list
@@ -45,7 +37,7 @@ def resolve_inputs(pattern: str) -> list[InputFile]:
     for index, path in enumerate(paths):
         try:
             count, chunks = scan(index, path)
-            files.append(InputFile(path, _sha256(path), count, tuple(chunks)))
+            files.append(InputFile(path, sha256_and_lines(path)[0], count, tuple(chunks)))
         except (OSError, EOFError, zlib.error) as exc:
             raise InputError(f"input {path}: unreadable ({type(exc).__name__}: {getattr(exc, 'strerror', None) or 'corrupt or truncated'})") from None
     return files

@@ -6,7 +6,6 @@ the counts must add up and the quarantine share stay under the contract's
 threshold before the feed is moved into place; the manifest is written
 last. Every way out has its own exit code (see `exit_codes.py`).
 """
-import hashlib
 import json
 import sys
 import uuid
@@ -19,6 +18,7 @@ import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
 from pipelines import exit_codes
+from pipelines.digests import sha256_and_lines
 from pipelines.inputs import InputError, resolve_inputs
 from pipelines.options import split_args
 from pipelines.pipeline import COUNTS_FILE, ENTITIES_FILE, Plan, build
@@ -44,9 +44,8 @@ def _now() -> str:
 
 
 def _file_entry(path: Path) -> dict:
-    data = path.read_bytes()
-    return {"file": path.name, "sha256": hashlib.sha256(data).hexdigest(),
-            "records": data.count(b"\n")}
+    sha256, lines = sha256_and_lines(str(path))
+    return {"file": path.name, "sha256": sha256, "records": lines}
 
 
 def beam_options(beam_args: list[str]) -> PipelineOptions:

@@ -76,3 +76,22 @@ def test_shards_are_sorted_by_input_position_whatever_the_runs(tmp_path):
 
 def test_no_elements_still_writes_every_shard_empty(tmp_path):
     assert _write(tmp_path, [], shards=2, run_lines=10) == {shard_name(0, 2): "", shard_name(1, 2): ""}
+
+
+def test_a_feeds_digest_and_line_count_are_read_in_blocks_not_held_in_memory(tmp_path):
+    """The manifest hashes every feed file in the driver: a feed of years of
+    records must not be read into memory whole."""
+    import hashlib
+    import tracemalloc
+    from pipelines.digests import BLOCK
+    from pipelines.run import _file_entry
+    feed = tmp_path / "part-00000-of-00001.jsonl"
+    line = b'{"record_id":"R-1","narrative":"' + b"x" * 200 + b'"}\n'
+    feed.write_bytes(line * 100_000)  # 21 MB
+    tracemalloc.start()
+    entry = _file_entry(feed)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    data = feed.read_bytes()
+    assert entry == {"file": feed.name, "sha256": hashlib.sha256(data).hexdigest(), "records": 100_000}
+    assert peak < 4 * BLOCK
