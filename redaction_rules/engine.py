@@ -141,8 +141,10 @@ class NoContextAnalyzerEngine(AnalyzerEngine):
     its own results (EntityRecognizer's default returns them as given), the
     step only regroups the results by recognizer, and they are already in
     that order: each recognizer's results are appended together, in
-    registry order. A recognizer that does enhance its results gets
-    Presidio's step.
+    registry order. (Presidio's step would also drop a result whose
+    recognizer id names no recognizer; none here makes one, and keeping it
+    redacts more, never less.) A recognizer that does enhance its results
+    gets Presidio's step.
     """
 
     def _enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
