@@ -11,8 +11,9 @@ from anyascii import anyascii
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from redaction_rules.recognizers.birthplace_recognizer import country_lexicon
-from redaction_rules.recognizers.english_frequency import zipf
-from redaction_rules.recognizers.gazetteers import BIG_CITY, LONE_NAME_MAX_ZIPF, PATH, PLACE_MAX_ZIPF
+from redaction_rules.recognizers.english_frequency import english_words, zipf
+from redaction_rules.recognizers.gazetteers import (BIG_CITY, LONE_NAME_MAX_ZIPF, PATH, PLACE_MAX_ZIPF,
+                                                    RARE_PAIR_MAX_ZIPF)
 
 _FIRST_ATTRS = ("first_names", "first_names_male", "first_names_female")
 _NAME_ATTRS = (*_FIRST_ATTRS, "last_names")
@@ -65,6 +66,9 @@ def build() -> dict[str, list[str]]:
         "first_names": sorted(first_names),
         "lone_names": sorted(n for n in first_names if zipf(n) < LONE_NAME_MAX_ZIPF),
         "places": sorted(_places()),
+        # English words at least as common as each threshold; a word not listed is rarer
+        "ordinary_english": sorted(english_words(RARE_PAIR_MAX_ZIPF)),
+        "common_english": sorted(english_words(LONE_NAME_MAX_ZIPF)),
     }
 
 

@@ -1,16 +1,18 @@
-"""How common a word is in English, from wordfreq's bundled list.
+"""How common a word is in English, from wordfreq's bundled list: for building the gazetteers.
 
-`wordfreq.zipf_frequency` memoises every word it is asked about in a dict
-of up to 100,000 entries, so a worker's memory would grow with the number
-of distinct words (names, above all) it has seen. The recognizers ask only
-about single words, so a lookup in the frequency table that wordfreq loads
-anyway gives the same figure with constant memory, and faster.
+Workers do not import this (wordfreq takes half a second to import and its
+table about 47 MB); what they need of it is in `gazetteers.json`.
+
+`wordfreq.zipf_frequency` memoises every word it is asked about, so a
+lookup in the frequency table that wordfreq loads anyway gives the same
+figure without the memo.
 """
 import math
-import unicodedata
 from functools import cache
 
 import wordfreq
+
+from redaction_rules.recognizers.gazetteers import english_key
 
 
 @cache
@@ -20,5 +22,15 @@ def _frequencies() -> dict[str, float]:
 
 def zipf(word: str) -> float:
     """wordfreq's Zipf scale: 0 for a word it does not know, about 7.7 for "the"."""
-    frequency = _frequencies().get(unicodedata.normalize("NFC", word).casefold())
+    frequency = _frequencies().get(english_key(word))
+    return _zipf(frequency)
+
+
+def _zipf(frequency: float) -> float:
     return math.log10(frequency) + 9 if frequency else 0.0
+
+
+def english_words(min_zipf: float) -> set[str]:
+    """The words (as wordfreq keys them) at least `min_zipf` common: `zipf(w) >= min_zipf`
+    exactly when `english_key(w)` is one of them."""
+    return {word for word, frequency in _frequencies().items() if _zipf(frequency) >= min_zipf}

