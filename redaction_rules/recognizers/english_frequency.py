@@ -1,7 +1,7 @@
 """How common a word is in English, from wordfreq's bundled list: for building the gazetteers.
 
-Workers do not import this (wordfreq takes half a second to import and its
-table about 47 MB); what they need of it is in `gazetteers.json`.
+Workers do not import this (importing wordfreq and loading its table take
+half a second and about 47 MB); what they need of it is in `gazetteers.json`.
 
 `wordfreq.zipf_frequency` memoises every word it is asked about, so a
 lookup in the frequency table that wordfreq loads anyway gives the same

