@@ -117,19 +117,12 @@ class VerificationGate:
         `out`; with `unpublished`, not those at a place the contract
         publishes as is."""
         if isinstance(node, dict):
-            children = place.children
             for key, value in node.items():
-                child = children.get(key) or self._unknown(place, key)
-                if isinstance(value, (dict, list)):
-                    self._leaves(value, child, loc + (key,), out, unpublished)
-                elif value is not None and not (unpublished and child.published):
-                    out.append((loc + (key,), child, value))
+                child = place.children.get(key) or self._unknown(place, key)
+                self._leaves(value, child, loc + (key,), out, unpublished)
         elif isinstance(node, list):
             for i, value in enumerate(node):
-                if isinstance(value, (dict, list)):
-                    self._leaves(value, place, loc + (i,), out, unpublished)
-                elif value is not None and not (unpublished and place.published):
-                    out.append((loc + (i,), place, value))
+                self._leaves(value, place, loc + (i,), out, unpublished)
         elif node is not None and not (unpublished and place.published):
             out.append((loc, place, node))
         return out
