@@ -119,22 +119,32 @@ def _engine_phone_recognizer():
     return PrefilteredPhoneRecognizer(supported_regions=load_engine_config(None).phone_regions)
 
 
-def test_prefiltered_phones_are_presidio_phones_on_narratives_and_presidio_research_texts():
-    """CA shares the North American plan with US, and a candidate shorter than
-    any valid number cannot match: dropping both saves work, not numbers."""
-    import json
-    from pathlib import Path
+def _assert_prefiltered_phones_are_presidios(texts, at_least):
     from presidio_analyzer.predefined_recognizers import PhoneRecognizer
-    import fixtures
-    texts = [record["narrative"] for record, _ in fixtures.generate(300, seed=77) if record.get("narrative")]
-    dataset = Path(__file__).parents[2] / "shared/data/presidio-research/synth_dataset_v2.json"
-    texts += [item["full_text"] for item in json.loads(dataset.read_text())[:500]]
-    texts.append("Call 416-555-0199 or (604) 555 0142, 1-800-555-0100, +44 20 7946 0958, 030 901820, "
-                 "+33 1 09 75 83 51, 022 2778 5200, 03-1234567, (11) 3456-7890, 514.555.0123, 1234, 089 1234.")
     ours, presidio = _engine_phone_recognizer(), PhoneRecognizer()
     assert "CA" not in ours.supported_regions
-    assert sum(len(_phone_spans(presidio, text)) for text in texts) > 300
+    assert sum(len(_phone_spans(presidio, text)) for text in texts) > at_least
     assert [_phone_spans(ours, text) for text in texts] == [_phone_spans(presidio, text) for text in texts]
+
+
+def test_prefiltered_phones_are_presidio_phones_on_narratives():
+    """CA shares the North American plan with US, and a candidate shorter than
+    any valid number cannot match: dropping both saves work, not numbers."""
+    import fixtures
+    texts = [record["narrative"] for record, _ in fixtures.generate(300, seed=77) if record.get("narrative")]
+    texts.append("Call 416-555-0199 or (604) 555 0142, 1-800-555-0100, +44 20 7946 0958, 030 901820, "
+                 "+33 1 09 75 83 51, 022 2778 5200, 03-1234567, (11) 3456-7890, 514.555.0123, 1234, 089 1234.")
+    _assert_prefiltered_phones_are_presidios(texts, at_least=200)
+
+
+def test_prefiltered_phones_are_presidio_phones_on_presidio_research_texts():
+    import json
+    from tests.conftest import SHARED
+    dataset = SHARED / "data" / "presidio-research" / "synth_dataset_v2.json"
+    if not dataset.exists():
+        pytest.skip("shared/ not beside the checkout: presidio-research's synthetic set is not here")
+    texts = [item["full_text"] for item in json.loads(dataset.read_text())[:500]]
+    _assert_prefiltered_phones_are_presidios(texts, at_least=15)
 
 
 @settings(max_examples=300, deadline=None)
