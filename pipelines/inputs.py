@@ -4,13 +4,14 @@ Done in the driver before the pipeline starts, so that a missing or corrupt
 input stops the run (exit 5) before anything is written, and so that the
 manifest can prove which bytes went into the feed.
 """
+import lzma
 import zlib
 from dataclasses import dataclass
 
 from apache_beam.io.filesystems import FileSystems
 
 from pipelines.digests import sha256_and_lines
-from pipelines.read import Chunk, scan
+from pipelines.read import Chunk, UnsupportedCompression, scan
 
 
 class InputError(Exception):
@@ -38,6 +39,8 @@ def resolve_inputs(pattern: str) -> list[InputFile]:
         try:
             count, chunks = scan(index, path)
             files.append(InputFile(path, sha256_and_lines(path)[0], count, tuple(chunks)))
-        except (OSError, EOFError, zlib.error) as exc:
+        except UnsupportedCompression as exc:
+            raise InputError(f"input {path}: {exc}") from None
+        except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
             raise InputError(f"input {path}: unreadable ({type(exc).__name__}: {getattr(exc, 'strerror', None) or 'corrupt or truncated'})") from None
     return files

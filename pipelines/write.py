@@ -33,7 +33,8 @@ def shard_of(src: tuple[int, int], shards: int) -> int:
 
 
 def _dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    # allow_nan=False: NaN or Infinity would make the line something no JSON reader takes
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 class _SpillSortedRuns(beam.DoFn):

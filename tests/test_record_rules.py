@@ -7,7 +7,7 @@ import pytest
 from presidio_analyzer import RecognizerResult
 
 import fixtures
-from pipelines.parse import compile_schema, parse_line
+from redaction_rules.record_parser import RecordParser
 from redaction_rules.contract_loader import CONTRACTS_DIR, load_contract
 from redaction_rules.exclusions import exclusion_rule
 from redaction_rules.fields import record_schema
@@ -201,19 +201,19 @@ def test_exclusions_built_in_and_contract_rules(records):
     (b'{"record_id": "R1", "persons": [{"role": "suspect"}]}', "persons[0].role: not one of the allowed values"),
 ])
 def test_parse_reasons_never_quote_values(raw, reason):
-    record, why = parse_line(raw, compile_schema(record_schema()))
+    record, why = RecordParser(record_schema()).parse(raw)
     assert record is None and why == reason
     assert "2155550143" not in why and "suspect" not in why
 
 
 def test_parse_accepts_generated_records(records):
-    assert parse_line(json.dumps(records[0]).encode(), compile_schema(record_schema())) == (records[0], None)
+    assert RecordParser(record_schema()).parse(json.dumps(records[0]).encode()) == (records[0], None)
 
 
 def test_compiled_schema_agrees_with_the_reference_validator(records):
     """fastjsonschema (the pipeline's) and jsonschema (the spec's reference) accept the same records."""
     reference = jsonschema.Draft202012Validator(record_schema())
-    validate = compile_schema(record_schema())
+    parser = RecordParser(record_schema())
     mutations = [lambda r: r.pop("record_id"), lambda r: r.update(persons={}),
                  lambda r: r["persons"][0].update(role="suspect"), lambda r: r["persons"][0].update(dob=19850302),
                  lambda r: r.update(charges=[{"class": "violation"}]), lambda r: r.update(flags={"sealed": "yes"}),
@@ -223,7 +223,7 @@ def test_compiled_schema_agrees_with_the_reference_validator(records):
         mutated = copy.deepcopy(record)
         mutations[i % len(mutations)](mutated)
         ok_reference = reference.is_valid(mutated)
-        ok_compiled = parse_line(json.dumps(mutated).encode(), validate)[0] is not None
+        ok_compiled = parser.parse(json.dumps(mutated).encode())[0] is not None
         assert ok_reference == ok_compiled, i % len(mutations)
 
 
