@@ -17,6 +17,9 @@ from redaction_rules.fields import CATEGORY_FIELDS, catalog
 ROLES = ("arrestee", "victim", "witness", "complainant", "other")
 # Records that no agreement may release, whatever it says.
 MANDATORY_EXCLUSIONS = ("juvenile", "sealed", "expunged")
+# Built-in too, but a contract may waive it with allow_unknown_age (see exclusions.py).
+AGE_UNKNOWN = "age_unknown"
+BUILT_IN_EXCLUSIONS = (*MANDATORY_EXCLUSIONS, AGE_UNKNOWN)
 CATEGORIES = tuple(CATEGORY_FIELDS)
 
 # Free-text entities each stripped category must redact, wherever it occurs.
@@ -170,6 +173,7 @@ class Contract(Strict):
     term: Term
     roles: list[Literal["arrestee", "victim", "witness", "complainant", "other"]] = Field(min_length=1)
     exclude: list[Exclusion] = Field(default_factory=list)
+    allow_unknown_age: bool = False
     strip: list[Literal["immigration_status", "place_of_birth", "nationality", "court_dates"]] = Field(default_factory=list)
     extra_fields: list[str] = Field(default_factory=list)
     fields: dict[str, FieldRule]
@@ -257,7 +261,7 @@ def semantic_errors(contract: Contract) -> list[tuple[tuple, str]]:
         conditions = rule.model_dump(exclude={"rule"}, exclude_none=True)
         if not conditions:
             errors.append((("exclude", i), f"exclusion {rule.rule!r} has no condition"))
-        if rule.rule in MANDATORY_EXCLUSIONS:
+        if rule.rule in BUILT_IN_EXCLUSIONS:
             errors.append((("exclude", i, "rule"), f"{rule.rule!r} is a built-in exclusion and cannot be redefined"))
     names = [r.rule for r in contract.exclude]
     for name in {n for n in names if names.count(n) > 1}:

@@ -4,6 +4,12 @@ Juvenile, sealed and expunged records are excluded before any contract rule
 and no contract can turn that off. A record is also treated as juvenile
 when an arrestee was under 18 on the arrest date, whatever its flag says:
 a missing flag must not release a minor's record.
+
+When an arrestee's age at arrest cannot be established (no date of birth,
+no arrest date, or a birth after the arrest), nothing shows that the
+record is not a minor's: it is excluded as `age_unknown`, unless the
+department's own `flags.juvenile` says `false` or the contract explicitly
+accepts such records (`allow_unknown_age: true`).
 """
 from datetime import date
 
@@ -16,14 +22,15 @@ def _flag(record: dict, name: str) -> bool:
     return isinstance(flags, dict) and flags.get(name) is True
 
 
-def _has_minor(record: dict) -> bool:
+def _arrestee_ages(record: dict) -> list[int | None]:
     arrested = record.get("arrest_datetime")
-    for person in record.get("persons") or []:
-        if isinstance(person, dict) and person.get("role") == "arrestee":
-            age = age_at(person.get("dob"), arrested)
-            if age is not None and age < 18:
-                return True
-    return False
+    return [age_at(p.get("dob"), arrested) for p in record.get("persons") or []
+            if isinstance(p, dict) and p.get("role") == "arrestee"]
+
+
+def _declared_adult(record: dict) -> bool:
+    flags = record.get("flags")
+    return isinstance(flags, dict) and flags.get("juvenile") is False
 
 
 def _arrest_date(record: dict) -> date | None:
@@ -60,12 +67,15 @@ def _matches(rule: Exclusion, record: dict) -> bool:
 
 def exclusion_rule(record: dict, contract: Contract) -> str | None:
     """The name of the first rule that excludes the record, or None."""
-    if _flag(record, "juvenile") or _has_minor(record):
+    ages = _arrestee_ages(record)
+    if _flag(record, "juvenile") or any(age is not None and age < 18 for age in ages):
         return "juvenile"
     if _flag(record, "sealed"):
         return "sealed"
     if _flag(record, "expunged"):
         return "expunged"
+    if None in ages and not (_declared_adult(record) or contract.allow_unknown_age):
+        return "age_unknown"
     for rule in contract.exclude:
         if _matches(rule, record):
             return rule.rule

@@ -5,7 +5,7 @@ can never disagree about what a contract does.
 """
 from datetime import date
 
-from redaction_rules.contract import (MANDATORY_EXCLUSIONS, ROLE_ENTITIES, ROLES, Contract,
+from redaction_rules.contract import (AGE_UNKNOWN, MANDATORY_EXCLUSIONS, ROLE_ENTITIES, ROLES, Contract,
                                       Generalize, Mask, Replace)
 from redaction_rules.fields import catalog
 
@@ -56,6 +56,8 @@ def explain(contract: Contract, as_of: date) -> str:
     lines.append("records excluded:")
     for rule in MANDATORY_EXCLUSIONS:
         lines.append(f"  {rule:<24} always (built in)")
+    lines.append(f"  {AGE_UNKNOWN:<24} " + ("waived: allow_unknown_age is true" if contract.allow_unknown_age else
+                                           "an arrestee whose age at arrest cannot be established (built in)"))
     for rule in contract.exclude:
         cond = ", ".join(f"{k}={v}" for k, v in rule.model_dump(exclude={'rule'}, exclude_none=True).items())
         lines.append(f"  {rule.rule:<24} when {cond}")
@@ -119,8 +121,8 @@ def diff(old: Contract, new: Contract) -> str:
         if a != b:
             text_changes.append(f"  ~ {entity}: {a} -> {b}")
     lines += text_changes or ["  no change"]
-    old_x = {r.rule for r in old.exclude}
-    new_x = {r.rule for r in new.exclude}
+    old_x = {r.rule for r in old.exclude} | ({AGE_UNKNOWN} if not old.allow_unknown_age else set())
+    new_x = {r.rule for r in new.exclude} | ({AGE_UNKNOWN} if not new.allow_unknown_age else set())
     if old_x != new_x:
         lines += ["", "record exclusions:"]
         lines += [f"  + {r}" for r in sorted(new_x - old_x)] + [f"  - {r}" for r in sorted(old_x - new_x)]

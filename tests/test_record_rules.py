@@ -192,6 +192,28 @@ def test_exclusions_built_in_and_contract_rules(records):
     assert exclusion_rule({**base, "charges": [{"class": "summary"}, {"class": "felony"}]}, RESEARCH) is None
 
 
+def _without(record: dict, where: str) -> dict:
+    changed = copy.deepcopy(record)
+    if where == "dob":
+        changed["persons"][0]["dob"] = None
+    elif where == "arrest date":
+        changed["arrest_datetime"] = None
+    else:  # born after the arrest
+        changed["persons"][0]["dob"] = f"{int(record['arrest_datetime'][:4]) + 1}-01-01"
+    return changed
+
+
+@pytest.mark.parametrize("where", ["dob", "arrest date", "born after the arrest"])
+def test_an_arrestee_of_unknown_age_is_withheld_unless_declared_adult_or_waived(records, where):
+    base = next(r for r in records if not any(r["flags"].values()) and r["persons"][0]["role"] == "arrestee")
+    unknown = _without(base, where)
+    for flags in (None, {}, {"juvenile": None}, {"sealed": False}):
+        assert exclusion_rule({**unknown, "flags": flags}, ICE) == "age_unknown"
+    assert exclusion_rule({**unknown, "flags": {"juvenile": False}}, ICE) is None
+    assert exclusion_rule({**unknown, "flags": None}, ICE.model_copy(update={"allow_unknown_age": True})) is None
+    assert exclusion_rule({**unknown, "flags": {"juvenile": True}}, ICE) == "juvenile"
+
+
 @pytest.mark.parametrize("raw,reason", [
     (b"\xff\xfe", "not UTF-8"),
     (b"{not json", "not JSON (column 2)"),
