@@ -32,6 +32,15 @@ CATEGORY_ENTITIES = {
 # Entity type under which the record-context recognizer reports a removed
 # person of each role.
 ROLE_ENTITIES = {role: "OTHER_PERSON" if role == "other" else role.upper() for role in ROLES}
+# Every entity type the built-in engine can report (its NER mapping and its
+# recognizers; a test holds this to the engine), and the removed roles: the
+# only names `free_text.entities` may give, so that a typo such as `VICTM`
+# is an error instead of a rule that never applies.
+ENGINE_ENTITIES = frozenset({
+    "CREDIT_CARD", "CRYPTO", "DATE_TIME", "EMAIL_ADDRESS", "IBAN_CODE", "IMMIGRATION_STATUS", "IP_ADDRESS",
+    "LOCATION", "MAC_ADDRESS", "NATIONALITY", "NRP", "ORGANIZATION", "PERSON", "PHONE_NUMBER",
+    "PLACE_OF_BIRTH", "STREET_ADDRESS", "URL", "US_ITIN", "US_PASSPORT", "US_SSN"})
+TEXT_ENTITIES = ENGINE_ENTITIES | frozenset(ROLE_ENTITIES.values())
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -49,7 +58,8 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """No coercion: `quarantine_threshold: yes` or `keep_last: "4"` is an error, not 1.0 or 4."""
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 # -- field operators ----------------------------------------------------------
@@ -152,6 +162,8 @@ class FreeText(Strict):
         for name in value:
             if not re.match(r"^[A-Z][A-Z0-9_]*$", name):
                 raise ValueError(f"entity type {name!r} must be upper case like PERSON")
+            if name not in TEXT_ENTITIES:
+                raise ValueError(f"unknown entity type {name!r}; known: {', '.join(sorted(TEXT_ENTITIES))}")
         return value
 
     def operator(self, entity: str) -> str:

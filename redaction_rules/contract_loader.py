@@ -6,20 +6,26 @@ keys are errors too: PyYAML would silently keep the last one.
 """
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from redaction_rules.contract import Contract, semantic_errors
+from redaction_rules.yaml_document import YamlRefused, parse_yaml
 
 CONTRACTS_DIR = Path(__file__).resolve().parent / "contracts"
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _FRIENDLY = {
     "extra_forbidden": "unknown key",
     "missing": "missing required key",
+    "bool_type": "not true or false",
+    "int_type": "not a whole number",
+    "float_type": "not a number",
+    "string_type": "not a string",
+    "list_type": "not a list",
+    "dict_type": "not a mapping",
 }
 
 
@@ -36,26 +42,6 @@ class LoadedContract:
     contract: Contract
     path: Path
     sha256: str
-
-
-def _line_map(node, path=(), lines=None, dups=None):
-    """Map each key path to its 1-based line; collect duplicate keys on the way."""
-    lines = {} if lines is None else lines
-    dups = [] if dups is None else dups
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen = set()
-        for key_node, value_node in node.value:
-            key = key_node.value
-            if key in seen:
-                dups.append((path + (key,), key_node.start_mark.line + 1))
-            seen.add(key)
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            _line_map(value_node, path + (key,), lines, dups)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _line_map(item, path + (i,), lines, dups)
-    return lines, dups
 
 
 def _locate(loc: tuple, lines: dict) -> tuple[tuple, int]:
@@ -87,17 +73,13 @@ def load_contract(path: str | os.PathLike) -> LoadedContract:
         raw = path.read_bytes()
     except OSError as exc:
         raise ContractError([f"{path}: cannot read contract ({exc.strerror})"]) from None
-    text = raw.decode("utf-8", errors="replace")
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ContractError([f"{where}: not valid YAML ({getattr(exc, 'problem', None) or 'syntax error'})"]) from None
-    if not isinstance(data, dict) or node is None:
+        document = parse_yaml(raw, str(path))
+    except YamlRefused as exc:
+        raise ContractError(exc.messages) from None
+    data, lines, dups = document.data, document.lines, document.duplicates
+    if not isinstance(data, dict):
         raise ContractError([f"{path}:1: a contract is a YAML mapping"])
-    lines, dups = _line_map(node)
     messages = [f"{path}:{line}: {_render(loc)}: key given twice" for loc, line in dups]
     try:
         contract = Contract.model_validate(data)
@@ -120,7 +102,8 @@ def load_key(loaded: LoadedContract, environ: dict | None = None) -> bytes | Non
 
     The key never lives in the contract: the contract only names an
     environment variable or a file (relative paths are read beside the
-    contract). A key shorter than 16 bytes is refused.
+    contract). A key shorter than 16 bytes is refused, and so is a key
+    file that anyone but its owner may read or write.
     """
     ref = loaded.contract.pseudonymization
     if ref is None:
@@ -136,9 +119,13 @@ def load_key(loaded: LoadedContract, environ: dict | None = None) -> bytes | Non
         if not key_path.is_absolute():
             key_path = loaded.path.parent / key_path
         try:
+            mode = key_path.stat().st_mode
             key = key_path.read_bytes().strip()
         except OSError as exc:
             raise ContractError([f"{loaded.path}: pseudonymization key file {key_path}: {exc.strerror}"]) from None
+        if mode & 0o077:  # as ssh refuses a private key others can read
+            raise ContractError([f"{loaded.path}: pseudonymization key file {key_path} can be read or written by "
+                                 f"others (mode {stat.S_IMODE(mode):04o}); allow only its owner: chmod 600 {key_path}"])
     if len(key) < 16:
         raise ContractError([f"{loaded.path}: pseudonymization key is shorter than 16 bytes"])
     return key

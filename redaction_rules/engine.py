@@ -8,12 +8,11 @@ from contextlib import nullcontext
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import phonenumbers
 import regex
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer import predefined_recognizers as presidio_predefined
@@ -23,6 +22,7 @@ from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, Sp
 from redaction_rules.address_blocks import with_address_blocks
 from redaction_rules.name_repeats import with_repeated_names
 from redaction_rules.recognizers import REGISTRY, PrefilteredPhoneRecognizer
+from redaction_rules.yaml_document import YamlRefused, parse_yaml
 
 
 class ModelUnavailable(RuntimeError):
@@ -33,17 +33,21 @@ class EngineConfigError(ValueError):
     pass
 
 
+# YAML gives lists; a tuple keeps the configuration hashable and frozen.
+Names = Annotated[tuple[StrictStr, ...], Field(strict=False)]
+
+
 class EngineConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     spacy_model: str
     language: Literal["en"] = "en"
-    exclude_components: tuple[str, ...] = ()
+    exclude_components: Names = ()
     batch_size: int = Field(default=64, ge=1, le=4096)
     ner_model_configuration: dict
-    presidio_recognizers: tuple[str, ...]
-    feedshield_recognizers: tuple[str, ...]
-    phone_regions: tuple[str, ...] = PhoneRecognizer.DEFAULT_SUPPORTED_REGIONS
+    presidio_recognizers: Names
+    feedshield_recognizers: Names
+    phone_regions: Names = PhoneRecognizer.DEFAULT_SUPPORTED_REGIONS
 
     def with_model(self, name: str | None) -> "EngineConfig":
         return self if not name else self.model_copy(update={"spacy_model": name})
@@ -51,18 +55,27 @@ class EngineConfig(BaseModel):
 
 def load_engine_config(path: str | Path | None = None) -> EngineConfig:
     if path is None:
-        text = resources.files("redaction_rules").joinpath("engine.yaml").read_text()
+        raw = resources.files("redaction_rules").joinpath("engine.yaml").read_bytes()
         where = "engine.yaml (built in)"
     else:
         try:
-            text = Path(path).read_text()
+            raw = Path(path).read_bytes()
         except OSError as exc:
             raise EngineConfigError(f"{path}: cannot read engine configuration ({exc.strerror})") from None
         where = str(path)
     try:
-        config = EngineConfig.model_validate(yaml.safe_load(text))
-    except (ValidationError, yaml.YAMLError) as exc:
-        raise EngineConfigError(f"{where}: invalid engine configuration: {exc}") from None
+        document = parse_yaml(raw, where)
+    except YamlRefused as exc:
+        raise EngineConfigError("\n".join(exc.messages)) from None
+    if document.duplicates:
+        raise EngineConfigError("\n".join(f"{where}:{line}: {'/'.join(map(str, loc))}: key given twice"
+                                          for loc, line in document.duplicates))
+    try:
+        config = EngineConfig.model_validate(document.data)
+    except ValidationError as exc:
+        problems = [f"{where}:{document.lines.get(tuple(e['loc'][:1]), 1)}: {'/'.join(map(str, e['loc']))}: {e['msg']}"
+                    for e in exc.errors()]
+        raise EngineConfigError("\n".join(problems)) from None
     unknown = [n for n in config.presidio_recognizers if not hasattr(presidio_predefined, n)]
     unknown += [n for n in config.feedshield_recognizers if n not in REGISTRY]
     if unknown:

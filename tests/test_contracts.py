@@ -42,7 +42,7 @@ def _line_of(tmp_path, text):
     ("  district: keep", "  district: kep", "fields/district", "does not match any of the expected tags"),
     ("  district: keep", "  district: {op: keep, why: x}", "fields/district/why", "unknown key"),
     ("  persons.dob: keep", "  persons.dob: {op: generalize, to: decade}", "fields/persons.dob/to", "Input should be"),
-    ("  persons.dob: keep", "  persons.dob: {op: mask, keep_last: many}", "fields/persons.dob/keep_last", "valid integer"),
+    ("  persons.dob: keep", "  persons.dob: {op: mask, keep_last: many}", "fields/persons.dob/keep_last", "not a whole number"),
     ("roles: [arrestee]", "roles: [arestee]", "roles/0", "Input should be"),
     ("strip: [immigration_status]", "strip: [immigration]", "strip/0", "Input should be"),
 ])
@@ -119,6 +119,10 @@ def test_keys_come_from_env_or_file_never_the_contract(tmp_path):
     (tmp_path / "k.key").write_text("y" * 40 + "\n")
     path = tmp_path / "c.yaml"
     path.write_text((CONTRACTS_DIR / "researchers.yaml").read_text().replace("key_env: FEEDSHIELD_KEY_RESEARCHERS", "key_file: k.key"))
+    (tmp_path / "k.key").chmod(0o644)
+    with pytest.raises(ContractError, match=r"can be read or written by others \(mode 0644\); allow only its owner: chmod 600"):
+        load_key(load_contract(path), {})
+    (tmp_path / "k.key").chmod(0o600)
     assert load_key(load_contract(path), {}) == b"y" * 40
     assert load_key(load_contract(ICE_2009), {}) is None
 
@@ -160,3 +164,11 @@ def test_diff_no_birthplace(capsys):
     assert "- persons.place_of_birth.country: now hidden" in out
     assert "- persons.citizenship: now hidden" in out
     assert "people:\n  no change" in out
+
+
+def test_the_entity_names_a_contract_may_give_are_what_the_engine_reports():
+    from redaction_rules.contract import ENGINE_ENTITIES
+    from redaction_rules.engine import Engine, load_engine_config
+    engine = Engine(load_engine_config())
+    reported = {e for r in engine.analyzer.registry.recognizers for e in r.supported_entities}
+    assert reported == ENGINE_ENTITIES
