@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from pipelines import exit_codes
-from pipelines.options import iso_day
+from pipelines.options import check_beam_args, iso_day
 
 
 def _fixtures(args: argparse.Namespace) -> int:
@@ -124,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     args, rest = parser.parse_known_args(argv)
     if rest and not getattr(args, "accepts_beam_args", False):
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    check_beam_args(parser, rest)
     args.beam_args = rest
     return args.func(args)
 

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from pipelines import exit_codes
-from pipelines.options import iso_day
+from pipelines.options import check_beam_args, iso_day
 from pipelines.run import execute
 from redaction_rules.contract_loader import ContractError, load_contract
 from redaction_rules.scoring import FeedScore, score_feed
@@ -84,6 +84,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--spacy-model", dest="spacy_model", default=None)
     parser.add_argument("--engine-config", dest="engine_config", default=None)
     args, beam_args = parser.parse_known_args(argv)
+    check_beam_args(parser, beam_args)
     try:
         contract = load_contract(args.contract).contract
     except ContractError as exc:
@@ -96,7 +97,8 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="feedshield-eval-") as tmp:
         out = Path(args.output or tmp)
         run_args = argparse.Namespace(contract=args.contract, input=args.input, output=str(out), as_of=args.as_of,
-                                      engine_config=args.engine_config, spacy_model=args.spacy_model, feed_shards=1)
+                                      engine_config=args.engine_config, spacy_model=args.spacy_model, feed_shards=1,
+                                      allow_empty=False)
         result = execute(run_args, beam_args)
         if result.exit_code != exit_codes.OK:
             print(f"feedshield evaluate: the run did not publish: {result.message}", file=sys.stderr)

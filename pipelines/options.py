@@ -1,13 +1,15 @@
 """The `feedshield run` flags, as a Beam `PipelineOptions` subclass.
 
 Beam's own flags (--runner, --direct_num_workers, ...) pass through
-untouched; `split_args` keeps ours apart so that a typo in a feedshield flag
-is a usage error, not a Beam warning.
+untouched; `split_args` keeps ours apart, and an argument that neither
+feedshield nor any of Beam's options classes knows is a usage error: Beam
+would only warn "Discarding unparseable args" and run with its defaults,
+so `--contrakt x` or `--spacymodel xx` would have run as if never given.
 """
 import argparse
 from datetime import date
 
-from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.options.pipeline_options import PipelineOptions, _BeamArgumentParser
 
 
 def iso_day(text: str) -> date:
@@ -33,6 +35,25 @@ class FeedshieldOptions(PipelineOptions):
                             help="an installed spaCy model to use instead of the configured one")
         parser.add_argument("--feed-shards", dest="feed_shards", type=int, default=1,
                             help="number of feed files (default 1)")
+        parser.add_argument("--allow-empty", dest="allow_empty", action="store_true",
+                            help="publish an empty feed when the input holds no records (default: exit 5)")
+
+
+def unknown_beam_args(args: list[str]) -> list[str]:
+    """The arguments no Beam options class takes, parsed as Beam's `get_all_options` parses them."""
+    parser = _BeamArgumentParser(allow_abbrev=False)
+    classes = {str(c): c for c in PipelineOptions.__subclasses__() if c is not FeedshieldOptions}
+    for cls in classes.values():
+        cls._add_argparse_args(parser)
+    _, unknown = parser.parse_known_args(args)
+    return [arg.split("=", 1)[0] for arg in unknown]
+
+
+def check_beam_args(parser: argparse.ArgumentParser, args: list[str]) -> None:
+    """Exit 2 (through `parser.error`) on any argument neither feedshield nor Beam knows."""
+    unknown = unknown_beam_args(args)
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)} (not a feedshield flag, nor a Beam option)")
 
 
 def split_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -47,6 +68,7 @@ def split_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         name = arg.split("=", 1)[0]
         if name.startswith("--") and "-" in name[2:]:
             parser.error(f"unrecognized argument: {name} (Beam options are written with underscores)")
+    check_beam_args(parser, rest)
     if own.feed_shards < 1:
         parser.error("--feed-shards must be at least 1")
     return own, rest

@@ -15,13 +15,14 @@ from pipelines.inputs import InputFile
 from pipelines.parse import ParseRecords
 from pipelines.read import Chunk, ReadJsonLines
 from pipelines.redact import RedactFreeText
+from pipelines.repeated_ids import FindRepeatedIds
 from pipelines.verify import VerifyRecords
-from pipelines.write import WriteShards, WriteTally
+from pipelines.write import WriteShards, WriteTally, WriteJsonFile
 from redaction_rules.contract import Contract
 from redaction_rules.engine import EngineConfig
 
 FEED, QUARANTINE, DEAD_LETTER = "feed", "quarantine", "dead-letter"
-COUNTS_FILE, ENTITIES_FILE, RUNS = "_counts.json", "_entities.json", "_runs"
+COUNTS_FILE, ENTITIES_FILE, REPEATS_FILE, RUNS = "_counts.json", "_entities.json", "_repeats.json", "_runs"
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class ShieldFeed(beam.PTransform):
         plan = self.plan
         lines = pbegin | "Read" >> ReadJsonLines(plan.chunks)
         parsed = lines | "Parse" >> ParseRecords(plan.schema, plan.files)
+        repeats = parsed.records | "FindRepeatedIds" >> FindRepeatedIds()
         kept = parsed.records | "Exclude" >> ExcludeRecords(plan.contract)
         shaped = kept.records | "ApplyContract" >> ApplyContract(plan.contract, plan.key)
         redacted = shaped.records | "RedactFreeText" >> RedactFreeText(plan.contract, plan.engine, plan.engine.batch_size)
@@ -60,7 +62,7 @@ class ShieldFeed(beam.PTransform):
         quarantine = ((shaped.quarantine, redacted.quarantine, verified.quarantine)
                       | "GatherQuarantine" >> beam.Flatten())
         return {"feed": verified.records, "quarantine": quarantine, "dead_letter": parsed.dead_letter,
-                "excluded": kept.excluded, "redacted": redacted.records}
+                "excluded": kept.excluded, "redacted": redacted.records, "repeats": repeats}
 
 
 class WriteRun(beam.PTransform):
@@ -77,11 +79,14 @@ class WriteRun(beam.PTransform):
         outputs["dead_letter"] | "WriteDeadLetter" >> WriteShards(join(staging, DEAD_LETTER), 1, lambda e: e, runs(DEAD_LETTER))
         dispositions = (
             outputs["feed"] | "PublishedKey" >> beam.Map(lambda _: ("published", 1)),
-            outputs["quarantine"] | "QuarantinedKey" >> beam.Map(lambda _: ("quarantined", 1)),
+            outputs["quarantine"] | "QuarantinedKey" >> beam.Map(lambda e: (f"quarantined:{e['stage']}", 1)),
             outputs["dead_letter"] | "DeadLetterKey" >> beam.Map(lambda _: ("dead_lettered", 1)),
             outputs["excluded"] | "ExcludedKey" >> beam.Map(lambda rule: (f"excluded:{rule}", 1)),
         ) | "AllDispositions" >> beam.Flatten()
         dispositions | "Counts" >> WriteTally(join(staging, COUNTS_FILE))
+        (outputs["repeats"]
+         | "GatherRepeats" >> beam.combiners.ToList()
+         | "WriteRepeats" >> beam.ParDo(WriteJsonFile(join(staging, REPEATS_FILE), sort=True)))
         (outputs["redacted"]
          | "EntityCounts" >> beam.FlatMap(lambda e: e["entities"].items())
          | "Entities" >> WriteTally(join(staging, ENTITIES_FILE)))

@@ -21,7 +21,7 @@ from pipelines import exit_codes
 from pipelines.digests import sha256_and_lines
 from pipelines.inputs import InputError, resolve_inputs
 from pipelines.options import split_args
-from pipelines.pipeline import COUNTS_FILE, ENTITIES_FILE, Plan, build
+from pipelines.pipeline import COUNTS_FILE, ENTITIES_FILE, REPEATS_FILE, Plan, build
 from pipelines import publish
 from redaction_rules.contract_loader import ContractError, load_contract, load_key
 from redaction_rules.engine import EngineConfigError, ModelUnavailable, check_model, load_engine_config
@@ -77,10 +77,17 @@ def execute(own, beam_args: list[str]) -> RunResult:
         inputs = resolve_inputs(own.input)
     except InputError as exc:
         return RunResult(exit_codes.INPUT, str(exc))
+    if not sum(f.records for f in inputs) and not own.allow_empty:
+        return RunResult(exit_codes.INPUT, f"input {own.input}: no records; nothing was published "
+                                           "(--allow-empty publishes an empty feed in place of the last one)")
 
     run_id = uuid.uuid4().hex[:12]
     out_dir = Path(own.output)
-    staging = publish.make_staging(out_dir, run_id)
+    try:
+        staging = publish.make_staging(out_dir, run_id)
+    except OSError as exc:
+        why = "it is a file, not a folder" if isinstance(exc, (FileExistsError, NotADirectoryError)) else exc.strerror
+        return RunResult(exit_codes.USAGE, f"output {out_dir}: cannot be written ({why}); nothing was read")
     options = beam_options(beam_args)
     plan = Plan(inputs=tuple(inputs), contract=contract, key=key, engine=engine,
                 schema=record_schema(), staging=str(staging), feed_shards=own.feed_shards)
@@ -90,24 +97,36 @@ def execute(own, beam_args: list[str]) -> RunResult:
         pipeline.run().wait_until_finish()
         counts = json.loads((staging / COUNTS_FILE).read_text())
         entities = json.loads((staging / ENTITIES_FILE).read_text())
+        repeats = json.loads((staging / REPEATS_FILE).read_text())
     except Exception as exc:
         publish.remove_staging(staging)
         publish.withdraw_feed(out_dir)  # an older feed must not pass for this run's
-        return RunResult(1, f"pipeline failed ({type(exc).__name__}); nothing was published")
+        return RunResult(exit_codes.FAILED, f"pipeline failed ({type(exc).__name__}); nothing was published")
 
     total = sum(f.records for f in inputs)
-    published, quarantined = counts.get("published", 0), counts.get("quarantined", 0)
+    published = counts.get("published", 0)
     excluded = {k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("excluded:")}
+    by_stage = {k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("quarantined:")}
+    quarantined = sum(by_stage.values())
     disposed = published + quarantined + counts.get("dead_lettered", 0) + sum(excluded.values())
     share = quarantined / (published + quarantined) if published + quarantined else 0.0
     threshold = contract.verification.quarantine_threshold
     if disposed != total:
         status, code = "failed: counts do not add up", exit_codes.VERIFICATION
         message = f"{disposed} records accounted for, {total} read: nothing was published"
+    elif repeats:
+        status, code = "failed: repeated record ids", exit_codes.INPUT
+        names = [Path(f.path).name for f in inputs]
+        where = lambda src: f"line {src[1]} of file {names[src[0]]}"  # noqa: E731
+        shown = "; ".join(f"{where(again)} repeats the record_id of {where(first)}" for first, again in repeats[:5])
+        message = (f"input: {len(repeats)} record(s) repeat a record_id given earlier ({shown}"
+                   f"{'; ...' if len(repeats) > 5 else ''}): which version is current cannot be told, "
+                   "so nothing was published; fix the export and run again")
     elif share > threshold:
         status, code = "failed: verification", exit_codes.VERIFICATION
-        message = (f"verification failed: {quarantined} of {published + quarantined} records quarantined "
-                   f"({share:.2%}, threshold {threshold:.2%}); nothing was published, see {out_dir / 'quarantine'}")
+        stages = ", ".join(f"{stage} {n}" for stage, n in sorted(by_stage.items()))
+        message = (f"{quarantined} of {published + quarantined} records quarantined ({stages}; "
+                   f"{share:.2%}, threshold {threshold:.2%}); nothing was published, see {out_dir / 'quarantine'}")
     else:
         status, code, message = "published", exit_codes.OK, f"published {published} records to {out_dir / 'feed'}"
 
@@ -126,19 +145,26 @@ def execute(own, beam_args: list[str]) -> RunResult:
         "counts": {"input_records": total, "published": published if code == exit_codes.OK else 0,
                    "verified_but_withheld": published if code != exit_codes.OK else 0,
                    "excluded": dict(sorted(excluded.items())), "quarantined": quarantined,
-                   "dead_lettered": counts.get("dead_lettered", 0)},
+                   "quarantined_by_stage": dict(sorted(by_stage.items())),
+                   "dead_lettered": counts.get("dead_lettered", 0), "repeated_record_ids": len(repeats)},
         "entities_redacted": dict(sorted(entities.items())),
         "engine": {"spacy_model": engine.spacy_model},
         "runner": str(options.view_as(StandardOptions).runner),
         "started_at": started,
         "finished_at": _now(),
     }
-    publish.keep_withheld(staging, out_dir)
-    if code == exit_codes.OK:
-        publish.publish_feed(staging, out_dir)
-    else:
+    try:
+        publish.keep_withheld(staging, out_dir)
+        if code == exit_codes.OK:
+            publish.publish_feed(staging, out_dir)
+        else:
+            publish.withdraw_feed(out_dir)
+        publish.write_manifest(staging, out_dir, json.dumps(manifest, indent=2) + "\n")
+    except OSError as exc:
         publish.withdraw_feed(out_dir)
-    publish.write_manifest(staging, out_dir, json.dumps(manifest, indent=2) + "\n")
+        publish.remove_staging(staging)
+        return RunResult(exit_codes.FAILED, f"publishing into {out_dir} failed ({type(exc).__name__}: {exc.strerror}); "
+                                            "the feed was withdrawn")
     publish.remove_staging(staging)
     return RunResult(code, message, manifest, summary(manifest, out_dir), counts)
 

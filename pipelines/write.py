@@ -111,13 +111,17 @@ class WriteShards(beam.PTransform):
                 | "MergeRuns" >> beam.ParDo(_MergeRuns(self.directory, self.runs_dir, self.shards)))
 
 
-class _WriteJson(beam.DoFn):
-    def __init__(self, path: str):
-        self.path = path
+class WriteJsonFile(beam.DoFn):
+    """One small JSON file: a dict of key-value pairs, or (`sort`) a sorted list."""
 
-    def process(self, pairs):
+    def __init__(self, path: str, sort: bool = False):
+        self.path = path
+        self.sort = sort
+
+    def process(self, items):
+        value = sorted(items) if self.sort else dict(sorted(items))
         with FileSystems.create(self.path) as handle:
-            handle.write(json.dumps(dict(sorted(pairs)), indent=2).encode("utf-8"))
+            handle.write(json.dumps(value, indent=2).encode("utf-8"))
         yield self.path
 
 
@@ -132,4 +136,4 @@ class WriteTally(beam.PTransform):
         return (keyed_counts
                 | "Sum" >> beam.CombinePerKey(sum)
                 | "Gather" >> beam.combiners.ToList()
-                | "Write" >> beam.ParDo(_WriteJson(self.path)))
+                | "Write" >> beam.ParDo(WriteJsonFile(self.path)))
