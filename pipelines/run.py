@@ -20,6 +20,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from pipelines import exit_codes
 from pipelines.digests import sha256_and_lines
 from pipelines.inputs import InputError, resolve_inputs
+from pipelines.loopback import serve_local_workers_on_loopback
 from pipelines.options import split_args
 from pipelines.pipeline import COUNTS_FILE, ENTITIES_FILE, REPEATS_FILE, Plan, build
 from pipelines import publish
@@ -91,6 +92,7 @@ def execute(own, beam_args: list[str]) -> RunResult:
     options = beam_options(beam_args)
     plan = Plan(inputs=tuple(inputs), contract=contract, key=key, engine=engine,
                 schema=record_schema(), staging=str(staging), feed_shards=own.feed_shards)
+    serve_local_workers_on_loopback()
     try:
         pipeline = beam.Pipeline(options=options)
         build(pipeline, plan)
