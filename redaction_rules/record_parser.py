@@ -118,8 +118,8 @@ class RecordParser:
         except _Refused as refused:
             return None, str(refused)
         except json.JSONDecodeError as exc:
-            hint = ("; the line holds a carriage return: lines must end in LF or CRLF, not CR alone"
-                    if "\r" in text else "")
+            hint = ("; the line holds a carriage return: lines must end in LF or CRLF, not CR alone" if "\r" in text
+                    else "; the line holds NUL bytes: is the file UTF-16?" if "\x00" in text else "")
             return None, f"not JSON (column {exc.colno}){hint}"
         except RecursionError:
             return None, "not JSON (nested too deeply)"
