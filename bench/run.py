@@ -29,14 +29,14 @@ import platform
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import apache_beam as beam
 
 import fixtures
 from bench.memory import PeakMemory
-from pipelines.options import split_args
+from pipelines.options import RunRequest
 from pipelines.read import ReadJsonLines, scan
 from pipelines.run import beam_options, execute
 from redaction_rules.contract_loader import CONTRACTS_DIR
@@ -117,9 +117,9 @@ def presidio_alone(records_path: Path, sample: int) -> int:
 
 
 def feedshield(records_path: Path, out: Path, beam_args: list[str]) -> int:
-    own, rest = split_args(["--contract", str(CONTRACT), "--input", str(records_path),
-                            "--output", str(out), "--as-of", AS_OF, *beam_args])
-    result = execute(own, rest)
+    request = RunRequest(contract=str(CONTRACT), input=str(records_path), output=str(out),
+                         as_of=date.fromisoformat(AS_OF))
+    result = execute(request, beam_args)
     if result.exit_code != 0:
         raise RuntimeError(f"feedshield run failed: {result.message}")
     return result.manifest["counts"]["input_records"]

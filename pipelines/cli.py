@@ -1,19 +1,70 @@
-"""`feedshield`: one command, a subcommand per job.
+"""`feedshield`: one command, a subcommand per job, one parser for all of them.
 
-Each subcommand parses its own flags and hands validated objects to the
-code that does the work, so that every job can be called from Python and
-tested without a shell.
+Each subcommand's module adds its own flags (`add_arguments`) and does its
+work from the parsed, validated arguments (`command`), so that every job
+can be called from Python and tested without a shell. What a subcommand
+does not know is Beam's, for the commands that run a pipeline (checked
+against Beam's options classes), and a usage error for the others.
+Logging is set up before anything imports Beam, whose import logs a
+warning of its own.
 """
 import argparse
 import sys
+import textwrap
 from datetime import date
-from pathlib import Path
+from importlib.metadata import version
 
-from pipelines import exit_codes
-from pipelines.options import check_beam_args, iso_day
+from pipelines import exit_codes, logs
+
+EXIT_CODES = """\
+exit codes:
+  0  published (or, for the tools, done)
+  1  the pipeline or publishing failed for another reason; nothing was published
+  2  bad usage, or an invalid contract, key file or engine configuration
+  3  the contract is not in force on the run's date; nothing was read or written
+  4  verification failed (quarantine over the threshold, or counts that do not add up)
+  5  input unreadable, empty, or two records with one record_id
+  6  the configured spaCy model is not installed
+  7  evaluate: leak recall under --min-recall, or an excluded record in the feed"""
+
+BEAM_OPTIONS = """\
+Beam options follow feedshield's, written with underscores, for example
+  --direct_running_mode=multi_processing --direct_num_workers=2
+  --runner=PortableRunner --job_endpoint=localhost:8099 --environment_type=LOOPBACK
+The default runner is FnApiRunner, which never downloads anything. An
+argument that is neither a feedshield flag nor a Beam option is an error."""
+
+RUN_EXAMPLES = """\
+examples:
+  feedshield run --contract redaction_rules/contracts/ice-pars-2009.yaml \\
+      --input 'exports/pars-*.jsonl.gz' --output runs/ice-2018-06-30 --as-of 2018-06-30
+  feedshield run --contract researchers.yaml --input export.jsonl --output runs/r1 \\
+      --log-format json --direct_running_mode=multi_processing --direct_num_workers=2"""
 
 
-def _fixtures(args: argparse.Namespace) -> int:
+def _epilog(*parts: str) -> str:
+    return "\n\n".join(parts)
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("logging")
+    group.add_argument("--log-level", dest="log_level", choices=logs.LEVELS, default="info",
+                       help="feedshield's own messages at this level and above (default info)")
+    group.add_argument("--log-format", dest="log_format", choices=logs.FORMATS, default="text",
+                       help="text for people, json (one object a line, with run id and stage) for log collectors")
+    return common
+
+
+def _fixtures_arguments(p):
+    p.add_argument("--count", type=int, required=True, help="how many records to write")
+    p.add_argument("--seed", type=int, default=0, help="the same seed gives the same records (default 0)")
+    p.add_argument("--out", required=True, metavar="FILE", help="records, JSON Lines")
+    p.add_argument("--labels", metavar="FILE", help="ground truth, one JSON line per record")
+
+
+def _fixtures(args, _beam_args) -> int:
+    from pathlib import Path
     import fixtures
     fixtures.write(args.count, args.seed, Path(args.out), Path(args.labels) if args.labels else None)
     print(f"wrote {args.count} records to {args.out}" + (f" and labels to {args.labels}" if args.labels else ""))
@@ -21,7 +72,7 @@ def _fixtures(args: argparse.Namespace) -> int:
 
 
 def _load_or_report(paths):
-    """Load every contract; print each error to stderr. None if any failed."""
+    """Load every contract; say each error. None if any failed."""
     from redaction_rules.contract_loader import ContractError, load_contract
     loaded, failed = [], False
     for path in paths:
@@ -34,7 +85,7 @@ def _load_or_report(paths):
     return None if failed else loaded
 
 
-def _contract_validate(args) -> int:
+def _contract_validate(args, _beam_args) -> int:
     loaded = _load_or_report(args.files)
     if loaded is None:
         return exit_codes.USAGE
@@ -45,7 +96,7 @@ def _contract_validate(args) -> int:
     return exit_codes.OK
 
 
-def _contract_explain(args) -> int:
+def _contract_explain(args, _beam_args) -> int:
     from redaction_rules.explain import explain
     loaded = _load_or_report([args.file])
     if loaded is None:
@@ -54,7 +105,7 @@ def _contract_explain(args) -> int:
     return exit_codes.OK
 
 
-def _contract_diff(args) -> int:
+def _contract_diff(args, _beam_args) -> int:
     from redaction_rules.explain import diff
     loaded = _load_or_report([args.old, args.new])
     if loaded is None:
@@ -63,70 +114,102 @@ def _contract_diff(args) -> int:
     return exit_codes.OK
 
 
-def _demo(args) -> int:
-    from pipelines.demo import main as demo_main
-    return demo_main(args.out, args.count, args.seed, args.beam_args)
+def _completion(args, _beam_args) -> int:
+    import shtab
+    print(shtab.complete(build_parser(), shell=args.shell))
+    return exit_codes.OK
+
+
+def _add(sub, name, *, func, help, arguments=None, beam=False, epilog=None, description=None, common=None):
+    p = sub.add_parser(name, help=help, description=description or help, epilog=epilog, allow_abbrev=False,
+                       parents=[common] if common is not None else [],
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    if arguments:
+        arguments(p)
+    p.set_defaults(func=func, beam=beam, subparser=p)
+    return p
+
+
+def _lazy(module: str, name: str):
+    """A subcommand's function, imported only when that subcommand runs (Beam and spaCy are slow to import)."""
+    def call(*args):
+        from importlib import import_module
+        return getattr(import_module(module), name)(*args)
+    return call
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="feedshield", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    from pipelines.evaluate import add_arguments as evaluate_arguments
+    from pipelines.evaluate_text import add_arguments as evaluate_text_arguments
+    from pipelines.options import add_run_arguments, iso_day
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="feedshield", allow_abbrev=False, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Contract-driven redaction of arrest-record exports with Apache Beam and Presidio.",
+        epilog=_epilog("Run `feedshield COMMAND --help` for a command's flags.", EXIT_CODES))
+    parser.add_argument("--version", action="version", version=f"feedshield {version('feedshield')}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("fixtures", help="generate synthetic arrest records with ground-truth labels")
-    p.add_argument("--count", type=int, required=True)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", required=True, help="records, JSON Lines")
-    p.add_argument("--labels", help="labels, JSON Lines, one line per record")
-    p.set_defaults(func=_fixtures)
+    _add(sub, "run", func=_lazy("pipelines.run", "command"), arguments=add_run_arguments, beam=True, common=common,
+         help="make a feed: one export under one contract",
+         description=textwrap.dedent("""\
+             Make a feed: read the export, apply the contract, redact free text, verify, and
+             publish into DIR only if everything succeeded. A progress bar on a terminal, a
+             progress line every --progress-every elsewhere; DIR/report.html and DIR/manifest.json
+             describe the run, DIR/run.log (owner-only) holds its log and, on failure, a
+             value-free traceback."""),
+         epilog=_epilog(RUN_EXAMPLES, BEAM_OPTIONS, EXIT_CODES))
+    _add(sub, "demo", func=_lazy("pipelines.demo", "command"), arguments=_lazy_demo_arguments, beam=True,
+         common=common, help="generate synthetic records and run the 2009 ICE contract on them",
+         epilog=_epilog("example:\n  feedshield demo --out out/demo --count 500", BEAM_OPTIONS, EXIT_CODES))
+    _add(sub, "fixtures", func=_fixtures, arguments=_fixtures_arguments, common=common,
+         help="generate synthetic arrest records with ground-truth labels",
+         epilog="example:\n  feedshield fixtures --count 5000 --seed 2026 --out records.jsonl --labels labels.jsonl")
 
-    contract = sub.add_parser("contract", help="validate, explain and compare data-sharing contracts")
-    csub = contract.add_subparsers(dest="contract_command", required=True)
-    p = csub.add_parser("validate", help="exit 0 if every contract is valid, else list the errors")
-    p.add_argument("files", nargs="+")
-    p.add_argument("--as-of", type=iso_day, default=date.today())
-    p.set_defaults(func=_contract_validate)
-    p = csub.add_parser("explain", help="what the recipient gets, field by field")
-    p.add_argument("file")
-    p.add_argument("--as-of", type=iso_day, default=date.today())
-    p.set_defaults(func=_contract_explain)
-    p = sub.add_parser("demo", help="generate synthetic records and run the 2009 ICE contract on them")
-    p.add_argument("--out", default="out/demo", help="folder for the input and the run (default out/demo)")
-    p.add_argument("--count", type=int, default=2000)
-    p.add_argument("--seed", type=int, default=1)
-    p.set_defaults(func=_demo, accepts_beam_args=True)
+    contract = sub.add_parser("contract", help="validate, explain and compare data-sharing contracts",
+                              description="validate, explain and compare data-sharing contracts", allow_abbrev=False)
+    csub = contract.add_subparsers(dest="contract_command", required=True, metavar="ACTION")
+    as_of = {"type": iso_day, "default": date.today(), "metavar": "YYYY-MM-DD",
+             "help": "the date to check the term against (default: today)"}
+    _add(csub, "validate", func=_contract_validate, common=common,
+         arguments=lambda p: (p.add_argument("files", nargs="+", metavar="FILE"), p.add_argument("--as-of", **as_of)),
+         help="exit 0 if every contract is valid, else every error with file:line and key (exit 2)")
+    _add(csub, "explain", func=_contract_explain, common=common,
+         arguments=lambda p: (p.add_argument("file", metavar="FILE"), p.add_argument("--as-of", **as_of)),
+         help="what the recipient gets, field by field, and whether the contract is in force")
+    _add(csub, "diff", func=_contract_diff, common=common,
+         arguments=lambda p: (p.add_argument("old", metavar="OLD"), p.add_argument("new", metavar="NEW")),
+         help="what became visible and what became hidden between two contracts")
 
-    sub.add_parser("evaluate", help="run a contract on labelled records and score the feed: leak recall, utility")
-
-    sub.add_parser("evaluate-text", help="score text redaction on a span-labelled set, beside Presidio alone")
-
-    sub.add_parser("run", help="make a feed: feedshield run --contract F --input GLOB --output DIR "
-                               "[--as-of D] [Beam options]; see feedshield run --help")
-
-    p = csub.add_parser("diff", help="what became visible and what became hidden")
-    p.add_argument("old")
-    p.add_argument("new")
-    p.set_defaults(func=_contract_diff)
+    _add(sub, "evaluate", func=_lazy("pipelines.evaluate", "command"), arguments=evaluate_arguments, beam=True,
+         common=common, help="run a contract on labelled records and score the feed: leak recall, utility",
+         epilog=_epilog(BEAM_OPTIONS, EXIT_CODES))
+    _add(sub, "evaluate-text", func=_lazy("pipelines.evaluate_text", "command"), arguments=evaluate_text_arguments,
+         common=common, help="score text redaction on a span-labelled set, beside Presidio alone")
+    _add(sub, "completion", func=_completion, common=common,
+         arguments=lambda p: p.add_argument("shell", choices=("bash", "zsh", "tcsh")),
+         help="print a shell completion script",
+         epilog="example:\n  feedshield completion bash > /etc/bash_completion.d/feedshield")
     return parser
 
 
+def _lazy_demo_arguments(p):
+    from pipelines.demo import add_arguments
+    add_arguments(p)
+
+
 def main(argv: list[str] | None = None) -> int:
+    logs.quiet_imports()
+    from pipelines.options import check_beam_args
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["run"]:  # its flags are shared with Beam's: parsed in pipelines.run
-        from pipelines.run import main as run_main
-        return run_main(argv[1:])
-    if argv[:1] == ["evaluate-text"]:
-        from pipelines.evaluate_text import main as evaluate_text_main
-        return evaluate_text_main(argv[1:])
-    if argv[:1] == ["evaluate"]:
-        from pipelines.evaluate import main as evaluate_main
-        return evaluate_main(argv[1:])
     parser = build_parser()
     args, rest = parser.parse_known_args(argv)
-    if rest and not getattr(args, "accepts_beam_args", False):
-        parser.error(f"unrecognized arguments: {' '.join(rest)}")
-    check_beam_args(parser, rest)
-    args.beam_args = rest
-    return args.func(args)
+    if rest and not args.beam:
+        args.subparser.error(f"unrecognized arguments: {' '.join(rest)}")
+    if args.beam:
+        check_beam_args(args.subparser, rest)
+    logs.configure(args.log_level, args.log_format)
+    return args.func(args, rest)
 
 
 if __name__ == "__main__":

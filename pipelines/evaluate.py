@@ -13,8 +13,7 @@ import tempfile
 from pathlib import Path
 
 from pipelines import exit_codes
-from pipelines.options import check_beam_args, iso_day
-from pipelines.run import execute
+from pipelines.options import RunRequest, iso_day
 from redaction_rules.contract_loader import ContractError, load_contract
 from redaction_rules.scoring import FeedScore, score_feed
 
@@ -71,8 +70,7 @@ sensitive values that reached the feed. Keep this file local; do not share or co
     path.chmod(0o600)
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="feedshield evaluate", allow_abbrev=False)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--contract", required=True)
     parser.add_argument("--input", required=True, help="records, JSON Lines")
     parser.add_argument("--labels", required=True, help="labels from `feedshield fixtures --labels`")
@@ -83,8 +81,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--output", help="run folder (default: a temporary folder)")
     parser.add_argument("--spacy-model", dest="spacy_model", default=None)
     parser.add_argument("--engine-config", dest="engine_config", default=None)
-    args, beam_args = parser.parse_known_args(argv)
-    check_beam_args(parser, beam_args)
+
+
+def command(args: argparse.Namespace, beam_args: list[str]) -> int:
+    from pipelines.run import execute
     try:
         contract = load_contract(args.contract).contract
     except ContractError as exc:
@@ -96,10 +96,9 @@ def main(argv: list[str]) -> int:
         return exit_codes.USAGE
     with tempfile.TemporaryDirectory(prefix="feedshield-eval-") as tmp:
         out = Path(args.output or tmp)
-        run_args = argparse.Namespace(contract=args.contract, input=args.input, output=str(out), as_of=args.as_of,
-                                      engine_config=args.engine_config, spacy_model=args.spacy_model, feed_shards=1,
-                                      allow_empty=False)
-        result = execute(run_args, beam_args)
+        request = RunRequest(contract=args.contract, input=args.input, output=str(out), as_of=args.as_of,
+                             engine_config=args.engine_config, spacy_model=args.spacy_model)
+        result = execute(request, beam_args)
         if result.exit_code != exit_codes.OK:
             print(f"feedshield evaluate: the run did not publish: {result.message}", file=sys.stderr)
             return result.exit_code

@@ -9,16 +9,16 @@ compare like with like. Presidio's default registry is used as it ships,
 except that its email recognizer is swapped for the offline one (the
 default one would try to download the public suffix list).
 """
+from __future__ import annotations
+
 import argparse
 import json
-import logging
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
 from pipelines import exit_codes
-from redaction_rules.engine import Engine, ModelUnavailable, check_model, load_engine_config
 
 FOCUS = ("PERSON", "STREET_ADDRESS", "PHONE_NUMBER", "NRP", "GPE")
 
@@ -91,8 +91,7 @@ def render(scores: dict[str, dict], counts: dict[str, int]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="feedshield evaluate-text", allow_abbrev=False)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dataset", required=True, help="presidio-research format: full_text, spans[]")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N texts")
     parser.add_argument("--spacy-model", dest="spacy_model", default=None)
@@ -100,8 +99,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--score-threshold", dest="threshold", type=float, default=0.4)
     parser.add_argument("--no-presidio", dest="presidio", action="store_false",
                         help="score feedshield only")
-    args = parser.parse_args(argv)
-    logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
+
+
+def command(args: argparse.Namespace, _beam_args: list[str]) -> int:
+    from redaction_rules.engine import Engine, ModelUnavailable, check_model, load_engine_config
     config = load_engine_config(args.engine_config).with_model(args.spacy_model)
     try:
         check_model(config)

@@ -1,15 +1,16 @@
-"""The `feedshield run` flags, as a Beam `PipelineOptions` subclass.
+"""The `feedshield run` flags, the typed request they become, and the check on Beam's.
 
-Beam's own flags (--runner, --direct_num_workers, ...) pass through
-untouched; `split_args` keeps ours apart, and an argument that neither
-feedshield nor any of Beam's options classes knows is a usage error: Beam
-would only warn "Discarding unparseable args" and run with its defaults,
-so `--contrakt x` or `--spacymodel xx` would have run as if never given.
+feedshield's own flags are parsed by its own parser; what is left over is
+Beam's, handed to `PipelineOptions` as in Beam's `wordcount` example. An
+argument that neither feedshield nor any of Beam's options classes knows
+is a usage error: Beam would only warn "Discarding unparseable args" and
+run with its defaults, so `--contrakt x` or `--spacymodel xx` would have
+run as if never given. Beam is imported only where its options are read,
+so that the CLI can quiet Beam's import-time warning before it happens.
 """
 import argparse
+from dataclasses import dataclass, fields
 from datetime import date
-
-from apache_beam.options.pipeline_options import PipelineOptions, _BeamArgumentParser
 
 
 def iso_day(text: str) -> date:
@@ -19,31 +20,73 @@ def iso_day(text: str) -> date:
         raise argparse.ArgumentTypeError("expected a date as YYYY-MM-DD") from None
 
 
-class FeedshieldOptions(PipelineOptions):
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def seconds(text: str) -> float:
+    """`30`, `30s`, `5m` or `1h`."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    number, unit = (text[:-1], units[text[-1]]) if text[-1:] in units else (text, 1)
+    try:
+        value = float(number) * unit
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a duration such as 30s, 5m or 1h") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be longer than zero")
+    return value
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """One `feedshield run`, validated: what every later phase reads instead of the command line."""
+    contract: str
+    input: str
+    output: str
+    as_of: date | None = None
+    engine_config: str | None = None
+    spacy_model: str | None = None
+    feed_shards: int = 1
+    allow_empty: bool = False
+    progress_every: float = 30.0
+
     @classmethod
-    def _add_argparse_args(cls, parser):
-        # not required=True here: Beam parses every options class whenever any
-        # PipelineOptions is built, and would fail without them
-        parser.add_argument("--contract", help="the recipient's contract (YAML)")
-        parser.add_argument("--input", help="JSON Lines files: a path or glob, .gz read as gzip")
-        parser.add_argument("--output", help="run folder: feed/, quarantine/, dead-letter/, manifest.json")
-        parser.add_argument("--as-of", dest="as_of", type=iso_day, default=None,
-                            help="date the contract must be in force on (default: today)")
-        parser.add_argument("--engine-config", dest="engine_config", default=None,
-                            help="Presidio/spaCy engine configuration (default: the built-in engine.yaml)")
-        parser.add_argument("--spacy-model", dest="spacy_model", default=None,
-                            help="an installed spaCy model to use instead of the configured one")
-        parser.add_argument("--feed-shards", dest="feed_shards", type=int, default=1,
-                            help="number of feed files (default 1)")
-        parser.add_argument("--allow-empty", dest="allow_empty", action="store_true",
-                            help="publish an empty feed when the input holds no records (default: exit 5)")
+    def from_args(cls, args: argparse.Namespace) -> "RunRequest":
+        return cls(**{f.name: getattr(args, f.name) for f in fields(cls)})
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    required = parser.add_argument_group("required")
+    required.add_argument("--contract", required=True, metavar="FILE", help="the recipient's contract (YAML)")
+    required.add_argument("--input", required=True, metavar="PATTERN",
+                          help="JSON Lines files: a path or glob; .gz, .bz2, .xz and .lzma are decompressed")
+    required.add_argument("--output", required=True, metavar="DIR",
+                          help="run folder: feed/, quarantine/, dead-letter/, manifest.json, report.html, run.log")
+    parser.add_argument("--as-of", dest="as_of", type=iso_day, default=None, metavar="YYYY-MM-DD",
+                        help="date the contract must be in force on (default: today)")
+    parser.add_argument("--engine-config", dest="engine_config", default=None, metavar="FILE",
+                        help="Presidio/spaCy engine configuration (default: the built-in engine.yaml)")
+    parser.add_argument("--spacy-model", dest="spacy_model", default=None, metavar="NAME",
+                        help="an installed spaCy model to use instead of the configured one")
+    parser.add_argument("--feed-shards", dest="feed_shards", type=positive_int, default=1, metavar="N",
+                        help="number of feed files (default 1)")
+    parser.add_argument("--allow-empty", dest="allow_empty", action="store_true",
+                        help="publish an empty feed when the input holds no records (default: exit 5)")
+    parser.add_argument("--progress-every", dest="progress_every", type=seconds, default=30.0, metavar="DURATION",
+                        help="when stderr is not a terminal, a progress line this often (default 30s)")
 
 
 def unknown_beam_args(args: list[str]) -> list[str]:
     """The arguments no Beam options class takes, parsed as Beam's `get_all_options` parses them."""
+    from apache_beam.options.pipeline_options import PipelineOptions, _BeamArgumentParser
     parser = _BeamArgumentParser(allow_abbrev=False)
-    classes = {str(c): c for c in PipelineOptions.__subclasses__() if c is not FeedshieldOptions}
-    for cls in classes.values():
+    for cls in {str(c): c for c in PipelineOptions.__subclasses__()}.values():
         cls._add_argparse_args(parser)
     _, unknown = parser.parse_known_args(args)
     return [arg.split("=", 1)[0] for arg in unknown]
@@ -51,24 +94,10 @@ def unknown_beam_args(args: list[str]) -> list[str]:
 
 def check_beam_args(parser: argparse.ArgumentParser, args: list[str]) -> None:
     """Exit 2 (through `parser.error`) on any argument neither feedshield nor Beam knows."""
-    unknown = unknown_beam_args(args)
-    if unknown:
-        parser.error(f"unrecognized arguments: {' '.join(unknown)} (not a feedshield flag, nor a Beam option)")
-
-
-def split_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
-    """(feedshield's flags, Beam's flags). Raises SystemExit(2) on a bad feedshield flag."""
-    parser = argparse.ArgumentParser(prog="feedshield run", allow_abbrev=False)
-    FeedshieldOptions._add_argparse_args(parser)
-    own, rest = parser.parse_known_args(argv)
-    missing = [f"--{n}" for n in ("contract", "input", "output") if getattr(own, n) is None]
-    if missing:
-        parser.error(f"the following arguments are required: {', '.join(missing)}")
-    for arg in rest:
+    for arg in args:
         name = arg.split("=", 1)[0]
         if name.startswith("--") and "-" in name[2:]:
             parser.error(f"unrecognized argument: {name} (Beam options are written with underscores)")
-    check_beam_args(parser, rest)
-    if own.feed_shards < 1:
-        parser.error("--feed-shards must be at least 1")
-    return own, rest
+    unknown = unknown_beam_args(args)
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)} (not a feedshield flag, nor a Beam option)")

@@ -5,6 +5,7 @@
 run's staging folder. The driver (`run.py`) decides whether staging is
 published.
 """
+import re
 from dataclasses import dataclass
 
 import apache_beam as beam
@@ -13,6 +14,7 @@ from pipelines.apply_contract import ApplyContract
 from pipelines.exclude import ExcludeRecords
 from pipelines.inputs import InputFile
 from pipelines.parse import ParseRecords
+from pipelines.progress import PUBLISHED, READ, WITHHELD, CountProgress
 from pipelines.read import Chunk, ReadJsonLines
 from pipelines.redact import RedactFreeText
 from pipelines.repeated_ids import FindRepeatedIds
@@ -22,7 +24,9 @@ from redaction_rules.contract import Contract
 from redaction_rules.engine import EngineConfig
 
 FEED, QUARANTINE, DEAD_LETTER = "feed", "quarantine", "dead-letter"
-COUNTS_FILE, ENTITIES_FILE, REPEATS_FILE, RUNS = "_counts.json", "_entities.json", "_repeats.json", "_runs"
+COUNTS_FILE, ENTITIES_FILE, REPEATS_FILE, REASONS_FILE, RUNS = (
+    "_counts.json", "_entities.json", "_repeats.json", "_reasons.json", "_runs")
+_INDEX = re.compile(r"\[\d+\]")
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,9 @@ class ShieldFeed(beam.PTransform):
 
     def expand(self, pbegin):
         plan = self.plan
-        lines = pbegin | "Read" >> ReadJsonLines(plan.chunks)
+        lines = (pbegin
+                 | "Read" >> ReadJsonLines(plan.chunks)
+                 | "ProgressRead" >> CountProgress(plan.staging, READ, passthrough=True))
         parsed = lines | "Parse" >> ParseRecords(plan.schema, plan.files)
         repeats = parsed.records | "FindRepeatedIds" >> FindRepeatedIds()
         kept = parsed.records | "Exclude" >> ExcludeRecords(plan.contract)
@@ -61,6 +67,11 @@ class ShieldFeed(beam.PTransform):
         verified = redacted.records | "Verify" >> VerifyRecords(plan.contract)
         quarantine = ((shaped.quarantine, redacted.quarantine, verified.quarantine)
                       | "GatherQuarantine" >> beam.Flatten())
+        verified.records | "ProgressPublished" >> CountProgress(plan.staging, PUBLISHED)
+        for label, withheld in (("DeadLettered", parsed.dead_letter), ("Excluded", kept.excluded),
+                                ("QuarantinedShaping", shaped.quarantine), ("QuarantinedRedaction", redacted.quarantine),
+                                ("QuarantinedVerification", verified.quarantine)):
+            withheld | f"Progress{label}" >> CountProgress(plan.staging, WITHHELD)
         return {"feed": verified.records, "quarantine": quarantine, "dead_letter": parsed.dead_letter,
                 "excluded": kept.excluded, "redacted": redacted.records, "repeats": repeats}
 
@@ -84,6 +95,12 @@ class WriteRun(beam.PTransform):
             outputs["excluded"] | "ExcludedKey" >> beam.Map(lambda rule: (f"excluded:{rule}", 1)),
         ) | "AllDispositions" >> beam.Flatten()
         dispositions | "Counts" >> WriteTally(join(staging, COUNTS_FILE))
+        reasons = (
+            outputs["dead_letter"] | "DeadLetterReasons" >> beam.Map(lambda e: (f"dead letter: {_kind(e['problem'])}", 1)),
+            outputs["quarantine"] | "QuarantineReasons" >> beam.FlatMap(
+                lambda e: [(f"quarantined in {e['stage']}: {_kind(r)}", 1) for r in e["reasons"]]),
+        ) | "AllReasons" >> beam.Flatten()
+        reasons | "Reasons" >> WriteTally(join(staging, REASONS_FILE))
         (outputs["repeats"]
          | "GatherRepeats" >> beam.combiners.ToList()
          | "WriteRepeats" >> beam.ParDo(WriteJsonFile(join(staging, REPEATS_FILE), sort=True)))
@@ -91,6 +108,11 @@ class WriteRun(beam.PTransform):
          | "EntityCounts" >> beam.FlatMap(lambda e: e["entities"].items())
          | "Entities" >> WriteTally(join(staging, ENTITIES_FILE)))
         return outputs
+
+
+def _kind(reason: str) -> str:
+    """A reason as a kind of problem: `persons[2].dob: ...` and `persons[0].dob: ...` are one kind."""
+    return _INDEX.sub("[]", reason)
 
 
 def build(pipeline: beam.Pipeline, plan: Plan) -> None:

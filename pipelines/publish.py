@@ -59,11 +59,12 @@ def withdraw_feed(out_dir: Path) -> None:
     shutil.rmtree(out_dir / "feed", ignore_errors=True)
 
 
-def write_manifest(staging: Path, out_dir: Path, text: str) -> None:
-    tmp = staging / "manifest.json"
-    tmp.write_text(text)
+def write_public(staging: Path, out_dir: Path, name: str, text: str) -> None:
+    """A file that holds no personal data (the manifest, the report), moved into place in one rename."""
+    tmp = staging / name
+    tmp.write_text(text, encoding="utf-8")
     tmp.chmod(0o644)
-    os.replace(tmp, out_dir / "manifest.json")
+    os.replace(tmp, out_dir / name)
 
 
 def remove_staging(staging: Path) -> None:

@@ -1,13 +1,18 @@
 """`feedshield run`: one export under one contract, start to finish.
 
-The order is the policy: the contract is loaded and must be in force before
-any input is read; the model must be installed before the pipeline starts;
-the counts must add up and the quarantine share stay under the contract's
-threshold before the feed is moved into place; the manifest is written
-last. Every way out has its own exit code (see `exit_codes.py`).
+The order is the policy, one phase a function: `preflight` loads the
+contract, which must be in force before any input is read, the key, the
+engine configuration and the model, and resolves the inputs; `run_pipeline`
+runs the Beam job into a staging folder; `account` decides from the
+counts whether the feed may be published (they must add up, no record id
+may repeat, the quarantine share must stay under the contract's
+threshold); `publish_run` moves the withheld records, the feed, the
+manifest and the report into place, the manifest last. Every way out has
+its own exit code (`exit_codes.py`), and everything the driver says goes
+to the `feedshield` logger and the run folder's owner-only `run.log`.
 """
 import json
-import sys
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -17,18 +22,34 @@ from pathlib import Path
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
-from pipelines import exit_codes
+from pipelines import exit_codes, logs, publish
 from pipelines.digests import sha256_and_lines
-from pipelines.inputs import InputError, resolve_inputs
+from pipelines.inputs import InputError, InputFile, resolve_inputs
 from pipelines.loopback import serve_local_workers_on_loopback
-from pipelines.options import split_args
-from pipelines.pipeline import COUNTS_FILE, ENTITIES_FILE, REPEATS_FILE, Plan, build
-from pipelines import publish
-from redaction_rules.contract_loader import ContractError, load_contract, load_key
-from redaction_rules.engine import EngineConfigError, ModelUnavailable, check_model, load_engine_config
+from pipelines.options import RunRequest
+from pipelines.pipeline import COUNTS_FILE, ENTITIES_FILE, REASONS_FILE, REPEATS_FILE, Plan, build
+from pipelines.progress import ProgressWatcher
+from pipelines.report import render_report
+from redaction_rules.contract_loader import ContractError, LoadedContract, load_contract, load_key
+from redaction_rules.engine import EngineConfig, EngineConfigError, ModelUnavailable, check_model, load_engine_config
+from redaction_rules.explain import explain
 from redaction_rules.fields import record_schema
 
 DEFAULT_RUNNER = "FnApiRunner"  # the DirectRunner would first try to download Prism
+RUN_LOG, REPORT = "run.log", "report.html"
+
+# What to do when a stage fails, by the composite transform Beam names in its error.
+STAGE_HINTS = {
+    "Read": "a worker could not read an input file: check that every worker can reach and read it",
+    "Parse": "parsing failed on a worker, which should only route bad lines to the dead letters: report it as a bug",
+    "Exclude": "an exclusion rule failed on a worker: check the contract's exclude section",
+    "ApplyContract": "shaping failed on a worker: check the contract's field operators",
+    "RedactFreeText": ("text redaction failed on a worker: check that the spaCy model and the gazetteers are installed "
+                       "where the workers run, and that each worker has memory for the engine (batch_size in the "
+                       "engine configuration)"),
+    "Verify": "the verification gate failed on a worker: report it as a bug",
+    "WriteRun": "writing the run's files failed: check free space and permissions in the output folder",
+}
 
 
 @dataclass
@@ -38,6 +59,29 @@ class RunResult:
     manifest: dict | None = None
     summary: str = ""
     counts: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What preflight established: nothing here has read a record."""
+    loaded: LoadedContract
+    key: bytes | None
+    engine: EngineConfig
+    as_of: date
+    inputs: tuple[InputFile, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(f.records for f in self.inputs)
+
+
+@dataclass
+class Tallies:
+    counts: dict
+    entities: dict
+    repeats: list
+    reasons: dict
+    stage_ms: dict
 
 
 def _now() -> str:
@@ -56,69 +100,78 @@ def beam_options(beam_args: list[str]) -> PipelineOptions:
     return options
 
 
-def execute(own, beam_args: list[str]) -> RunResult:
-    started = _now()
-    as_of = own.as_of or date.today()
+def preflight(request: RunRequest) -> Checked | RunResult:
+    as_of = request.as_of or date.today()
     try:
-        loaded = load_contract(own.contract)
+        loaded = load_contract(request.contract)
         key = load_key(loaded)
-        engine = load_engine_config(own.engine_config).with_model(own.spacy_model)
+        engine = load_engine_config(request.engine_config).with_model(request.spacy_model)
     except (ContractError, EngineConfigError) as exc:
         return RunResult(exit_codes.USAGE, str(exc))
     contract = loaded.contract
     in_force, why = contract.in_force(as_of)
     if not in_force:
-        return RunResult(exit_codes.NOT_IN_FORCE,
-                         f"contract {contract.id} {contract.version} is not in force on {as_of.isoformat()}: {why}; nothing was read or written")
+        return RunResult(exit_codes.NOT_IN_FORCE, f"contract {contract.id} {contract.version} is not in force on "
+                                                  f"{as_of.isoformat()}: {why}; nothing was read or written")
     try:
         check_model(engine)
     except ModelUnavailable as exc:
         return RunResult(exit_codes.MODEL, str(exc))
     try:
-        inputs = resolve_inputs(own.input)
+        inputs = tuple(resolve_inputs(request.input))
     except InputError as exc:
         return RunResult(exit_codes.INPUT, str(exc))
-    if not sum(f.records for f in inputs) and not own.allow_empty:
-        return RunResult(exit_codes.INPUT, f"input {own.input}: no records; nothing was published "
+    checked = Checked(loaded, key, engine, as_of, inputs)
+    if not checked.total and not request.allow_empty:
+        return RunResult(exit_codes.INPUT, f"input {request.input}: no records; nothing was published "
                                            "(--allow-empty publishes an empty feed in place of the last one)")
+    return checked
 
-    run_id = uuid.uuid4().hex[:12]
-    out_dir = Path(own.output)
-    try:
-        staging = publish.make_staging(out_dir, run_id)
-    except OSError as exc:
-        why = "it is a file, not a folder" if isinstance(exc, (FileExistsError, NotADirectoryError)) else exc.strerror
-        return RunResult(exit_codes.USAGE, f"output {out_dir}: cannot be written ({why}); nothing was read")
-    options = beam_options(beam_args)
-    plan = Plan(inputs=tuple(inputs), contract=contract, key=key, engine=engine,
-                schema=record_schema(), staging=str(staging), feed_shards=own.feed_shards)
-    serve_local_workers_on_loopback()
-    try:
-        pipeline = beam.Pipeline(options=options)
-        build(pipeline, plan)
-        pipeline.run().wait_until_finish()
-        counts = json.loads((staging / COUNTS_FILE).read_text())
-        entities = json.loads((staging / ENTITIES_FILE).read_text())
-        repeats = json.loads((staging / REPEATS_FILE).read_text())
-    except Exception as exc:
-        publish.remove_staging(staging)
-        publish.withdraw_feed(out_dir)  # an older feed must not pass for this run's
-        return RunResult(exit_codes.FAILED, f"pipeline failed ({type(exc).__name__}); nothing was published")
 
-    total = sum(f.records for f in inputs)
+def _stage_ms(result) -> dict[str, int]:
+    """Busy milliseconds per stage, from the runner's own execution-time metrics, where it reports them."""
+    stages = {}
+    try:
+        counters = result.monitoring_metrics().query()["counters"]
+    except Exception:  # a runner without system metrics: the report says so
+        return stages
+    for counter in counters:
+        if counter.key.metric.name.endswith("ptransform_execution_time:total_msecs:v1"):
+            stage = logs.stage_of(counter.key.step)
+            if stage:
+                stages[stage] = stages.get(stage, 0) + int(counter.committed or 0)
+    return stages
+
+
+def run_pipeline(plan: Plan, options: PipelineOptions, total: int, every: float) -> Tallies:
+    staging = Path(plan.staging)
+    pipeline = beam.Pipeline(options=options)
+    build(pipeline, plan)
+    with logs.quiet_worker_output() as console, \
+            ProgressWatcher(plan.staging, total, console, every, logs.logger()):
+        result = pipeline.run()
+        result.wait_until_finish()
+    read = lambda name: json.loads((staging / name).read_text())  # noqa: E731
+    return Tallies(read(COUNTS_FILE), read(ENTITIES_FILE), read(REPEATS_FILE), read(REASONS_FILE), _stage_ms(result))
+
+
+def account(checked: Checked, tallies: Tallies, out_dir: Path) -> tuple[str, int, str, dict]:
+    """(status, exit code, message, counts): whether what the pipeline made may be published."""
+    counts, total = tallies.counts, checked.total
     published = counts.get("published", 0)
     excluded = {k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("excluded:")}
     by_stage = {k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("quarantined:")}
-    quarantined = sum(by_stage.values())
-    disposed = published + quarantined + counts.get("dead_lettered", 0) + sum(excluded.values())
+    quarantined, dead = sum(by_stage.values()), counts.get("dead_lettered", 0)
+    disposed = published + quarantined + dead + sum(excluded.values())
     share = quarantined / (published + quarantined) if published + quarantined else 0.0
-    threshold = contract.verification.quarantine_threshold
+    threshold = checked.loaded.contract.verification.quarantine_threshold
+    repeats = tallies.repeats
     if disposed != total:
         status, code = "failed: counts do not add up", exit_codes.VERIFICATION
         message = f"{disposed} records accounted for, {total} read: nothing was published"
     elif repeats:
         status, code = "failed: repeated record ids", exit_codes.INPUT
-        names = [Path(f.path).name for f in inputs]
+        names = [Path(f.path).name for f in checked.inputs]
         where = lambda src: f"line {src[1]} of file {names[src[0]]}"  # noqa: E731
         shown = "; ".join(f"{where(again)} repeats the record_id of {where(first)}" for first, again in repeats[:5])
         message = (f"input: {len(repeats)} record(s) repeat a record_id given earlier ({shown}"
@@ -131,44 +184,105 @@ def execute(own, beam_args: list[str]) -> RunResult:
                    f"{share:.2%}, threshold {threshold:.2%}); nothing was published, see {out_dir / 'quarantine'}")
     else:
         status, code, message = "published", exit_codes.OK, f"published {published} records to {out_dir / 'feed'}"
+    ok = code == exit_codes.OK
+    return status, code, message, {
+        "input_records": total, "published": published if ok else 0, "verified_but_withheld": 0 if ok else published,
+        "excluded": dict(sorted(excluded.items())), "quarantined": quarantined,
+        "quarantined_by_stage": dict(sorted(by_stage.items())), "dead_lettered": dead,
+        "repeated_record_ids": len(repeats)}
 
-    feed_files = sorted((staging / "feed").iterdir())
-    withheld = {name: [_file_entry(p) for p in sorted((staging / name).iterdir())]
-                for name in ("quarantine", "dead-letter")}
-    manifest = {
-        "run_id": run_id,
-        "status": status,
-        "tool": {"name": "feedshield", "version": version("feedshield")},
-        "contract": {"id": contract.id, "version": contract.version, "recipient": contract.recipient,
-                     "file": loaded.path.name, "sha256": loaded.sha256},
-        "as_of": as_of.isoformat(),
-        "inputs": [{"path": f.path, "sha256": f.sha256, "records": f.records} for f in inputs],
-        "outputs": {"feed": [_file_entry(p) for p in feed_files] if code == exit_codes.OK else [], **withheld},
-        "counts": {"input_records": total, "published": published if code == exit_codes.OK else 0,
-                   "verified_but_withheld": published if code != exit_codes.OK else 0,
-                   "excluded": dict(sorted(excluded.items())), "quarantined": quarantined,
-                   "quarantined_by_stage": dict(sorted(by_stage.items())),
-                   "dead_lettered": counts.get("dead_lettered", 0), "repeated_record_ids": len(repeats)},
-        "entities_redacted": dict(sorted(entities.items())),
-        "engine": {"spacy_model": engine.spacy_model},
-        "runner": str(options.view_as(StandardOptions).runner),
-        "started_at": started,
-        "finished_at": _now(),
-    }
-    try:
-        publish.keep_withheld(staging, out_dir)
-        if code == exit_codes.OK:
-            publish.publish_feed(staging, out_dir)
-        else:
-            publish.withdraw_feed(out_dir)
-        publish.write_manifest(staging, out_dir, json.dumps(manifest, indent=2) + "\n")
-    except OSError as exc:
+
+def publish_run(staging: Path, out_dir: Path, ok: bool, manifest: dict, report: str) -> None:
+    publish.keep_withheld(staging, out_dir)
+    if ok:
+        publish.publish_feed(staging, out_dir)
+    else:
         publish.withdraw_feed(out_dir)
+    publish.write_public(staging, out_dir, REPORT, report)
+    publish.write_public(staging, out_dir, "manifest.json", json.dumps(manifest, indent=2) + "\n")
+
+
+def _failure(exc: BaseException, out_dir: Path, run_id: str) -> RunResult:
+    step = logs.failed_step(exc)
+    stage = logs.stage_of(step)
+    log = logs.logger()
+    log.error("pipeline failed", extra={"run_id": run_id, "stage": stage or "unknown"})
+    for line in logs.value_free_traceback(exc):
+        log.debug(line, extra={"run_id": run_id, "stage": stage or "unknown"})
+    where = f" in {step}" if step else ""
+    hint = STAGE_HINTS.get(stage, "see the traceback")
+    return RunResult(exit_codes.FAILED,
+                     f"pipeline failed{where} ({type(exc).__name__}); nothing was published and any older feed "
+                     f"in {out_dir} was withdrawn. {hint}; the value-free traceback is in {out_dir / RUN_LOG}. "
+                     "When fixed, run the same command again.")
+
+
+def execute(request: RunRequest, beam_args: list[str]) -> RunResult:
+    started, clock = _now(), time.monotonic()
+    checked = preflight(request)
+    if isinstance(checked, RunResult):
+        return checked
+    phases = {"preflight": time.monotonic() - clock}
+    run_id = uuid.uuid4().hex[:12]
+    out_dir = Path(request.output)
+    try:
+        staging = publish.make_staging(out_dir, run_id)
+    except OSError as exc:
+        why = "it is a file, not a folder" if isinstance(exc, (FileExistsError, NotADirectoryError)) else exc.strerror
+        return RunResult(exit_codes.USAGE, f"output {out_dir}: cannot be written ({why}); nothing was published")
+    contract, log = checked.loaded.contract, logs.logger()
+    options = beam_options(beam_args)
+    plan = Plan(inputs=checked.inputs, contract=contract, key=checked.key, engine=checked.engine,
+                schema=record_schema(), staging=str(staging), feed_shards=request.feed_shards)
+    serve_local_workers_on_loopback()
+    with logs.run_log(out_dir / RUN_LOG):
+        log.info(f"run {run_id}: {contract.id} {contract.version} as of {checked.as_of.isoformat()}, "
+                 f"{checked.total:,} records in {len(checked.inputs)} file(s)", extra={"run_id": run_id, "stage": "start"})
+        clock = time.monotonic()
+        try:
+            tallies = run_pipeline(plan, options, checked.total, request.progress_every)
+        except Exception as exc:
+            publish.remove_staging(staging)
+            publish.withdraw_feed(out_dir)  # an older feed must not pass for this run's
+            return _failure(exc, out_dir, run_id)
+        phases["pipeline"] = time.monotonic() - clock
+        status, code, message, counts = account(checked, tallies, out_dir)
+        clock = time.monotonic()
+        manifest = {
+            "run_id": run_id,
+            "status": status,
+            "tool": {"name": "feedshield", "version": version("feedshield")},
+            "contract": {"id": contract.id, "version": contract.version, "recipient": contract.recipient,
+                         "file": checked.loaded.path.name, "sha256": checked.loaded.sha256},
+            "as_of": checked.as_of.isoformat(),
+            "inputs": [{"path": f.path, "sha256": f.sha256, "records": f.records} for f in checked.inputs],
+            "outputs": {"feed": [_file_entry(p) for p in sorted((staging / "feed").iterdir())]
+                        if code == exit_codes.OK else [],
+                        **{name: [_file_entry(p) for p in sorted((staging / name).iterdir())]
+                           for name in ("quarantine", "dead-letter")}},
+            "counts": counts,
+            "entities_redacted": dict(sorted(tallies.entities.items())),
+            "engine": {"spacy_model": checked.engine.spacy_model},
+            "runner": str(options.view_as(StandardOptions).runner),
+            "started_at": started,
+            "finished_at": _now(),
+        }
+        phases["account"] = time.monotonic() - clock
+        report = render_report(manifest, explain(contract, checked.as_of), tallies.reasons,
+                               {"stages": tallies.stage_ms, "phases": phases})
+        try:
+            publish_run(staging, out_dir, code == exit_codes.OK, manifest, report)
+        except OSError as exc:
+            publish.withdraw_feed(out_dir)
+            publish.remove_staging(staging)
+            log.error("publishing failed", extra={"run_id": run_id, "stage": "publish"})
+            return RunResult(exit_codes.FAILED, f"publishing into {out_dir} failed ({type(exc).__name__}: "
+                                                f"{exc.strerror}); the feed was withdrawn. Free space or fix "
+                                                "permissions in the output folder, then run the same command again.")
         publish.remove_staging(staging)
-        return RunResult(exit_codes.FAILED, f"publishing into {out_dir} failed ({type(exc).__name__}: {exc.strerror}); "
-                                            "the feed was withdrawn")
-    publish.remove_staging(staging)
-    return RunResult(code, message, manifest, summary(manifest, out_dir), counts)
+        log.info(f"run {run_id}: {status}", extra={"run_id": run_id, "stage": "finish", "counts": counts,
+                                                    "exit_code": code})
+    return RunResult(code, message, manifest, summary(manifest, out_dir), tallies.counts)
 
 
 def summary(manifest: dict, out_dir: Path) -> str:
@@ -188,14 +302,25 @@ def summary(manifest: dict, out_dir: Path) -> str:
     lines.append(f"  feed       {feed if manifest['outputs']['feed'] else '(none)'}")
     lines.append(f"  withheld   {out_dir / 'quarantine'}, {out_dir / 'dead-letter'} (owner-only)")
     lines.append(f"  manifest   {out_dir / 'manifest.json'}")
+    lines.append(f"  report     {out_dir / REPORT}")
+    lines.append(f"  log        {out_dir / RUN_LOG} (owner-only)")
     return "\n".join(lines)
 
 
-def main(argv: list[str]) -> int:
-    own, beam_args = split_args(argv)
-    result = execute(own, beam_args)
+def add_arguments(parser) -> None:
+    from pipelines.options import add_run_arguments
+    add_run_arguments(parser)
+
+
+def command(args, beam_args: list[str]) -> int:
+    result = execute(RunRequest.from_args(args), beam_args)
+    return report_result(result)
+
+
+def report_result(result: RunResult) -> int:
+    """The summary on stdout, and a failure's message through the logger (stderr, and run.log)."""
     if result.summary:
-        print(result.summary)
+        print(result.summary, flush=True)
     if result.exit_code != exit_codes.OK:
-        print(f"feedshield: {result.message}", file=sys.stderr)
+        logs.logger().error(result.message, extra={"exit_code": result.exit_code})
     return result.exit_code

@@ -1,0 +1,157 @@
+"""How far a run has got, while it runs.
+
+Beam's local runner gives its counters back only when the pipeline ends,
+so the workers say it themselves: each DoFn instance that decides where
+records go keeps a `Beacon` and rewrites a small JSON file of its counts
+in the run's staging folder at most every `Beacon.EVERY` seconds (and when
+its bundle ends). The driver's `ProgressWatcher` sums those files once a
+second: a live bar on a terminal (tqdm), or a log line every
+`--progress-every` on anything else (cron, systemd, Airflow). The files
+hold counts only, go through Beam's `FileSystems`, and are removed with
+staging. Counts from a retried bundle may be counted twice; the manifest's
+counts, not these, are the run's account.
+"""
+import json
+import threading
+import time
+import uuid
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+
+PROGRESS_DIR = "_progress"
+READ, PUBLISHED, WITHHELD = "read", "published", "withheld"
+
+
+class Beacon:
+    EVERY = 2.0
+
+    def __init__(self, staging: str):
+        self.path = FileSystems.join(staging, PROGRESS_DIR, f"{uuid.uuid4().hex}.json")
+        self.counts = {READ: 0, PUBLISHED: 0, WITHHELD: 0}
+        self.written = 0.0
+
+    def add(self, name: str, n: int = 1) -> None:
+        self.counts[name] += n
+        if time.monotonic() - self.written >= self.EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        self.written = time.monotonic()
+        try:
+            with FileSystems.create(self.path) as handle:
+                handle.write(json.dumps(self.counts).encode("utf-8"))
+        except Exception:  # progress must never fail a run
+            pass
+
+
+def read_beacons(staging: str) -> dict[str, int]:
+    total = {READ: 0, PUBLISHED: 0, WITHHELD: 0}
+    try:
+        matches = FileSystems.match([FileSystems.join(staging, PROGRESS_DIR, "*.json")])[0].metadata_list
+    except Exception:
+        return total
+    for match in matches:
+        try:
+            with FileSystems.open(match.path) as handle:
+                counts = json.loads(handle.read())
+        except Exception:  # a file being rewritten: its counts come next time
+            continue
+        for name in total:
+            total[name] += int(counts.get(name, 0))
+    return total
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m" if seconds >= 3600 else f"{seconds // 60}m{seconds % 60:02d}s"
+
+
+def describe(counts: dict[str, int], total: int, elapsed: float) -> str:
+    rate = counts[PUBLISHED] + counts[WITHHELD]
+    rate = rate / elapsed if elapsed > 0 else 0.0
+    line = (f"progress: read {counts[READ]:,} of {total:,} records, published {counts[PUBLISHED]:,}, "
+            f"withheld {counts[WITHHELD]:,}, {rate:,.1f} records/s")
+    left = total - counts[PUBLISHED] - counts[WITHHELD]
+    if rate > 0 and left > 0:
+        line += f", about {_duration(left / rate)} left"
+    return line
+
+
+class ProgressWatcher:
+    """A thread for the length of a run: a bar on a terminal, log lines elsewhere."""
+
+    def __init__(self, staging: str, total: int, stream, every: float, log, poll: float = 1.0):
+        self.staging, self.total, self.stream, self.every, self.log, self.poll = staging, total, stream, every, log, poll
+        self.stop_event = threading.Event()
+        self.thread = threading.Thread(target=self._watch, name="feedshield-progress", daemon=True)
+        self.bar = None
+
+    def _is_terminal(self) -> bool:
+        try:
+            return self.stream.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+    def __enter__(self):
+        self.started = time.monotonic()
+        if self._is_terminal():
+            from tqdm import tqdm
+            self.bar = tqdm(total=self.total, file=self.stream, unit="rec", dynamic_ncols=True, leave=False,
+                            desc="feedshield")
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop_event.set()
+        self.thread.join()
+        if self.bar is not None:
+            self.bar.close()
+
+    def _watch(self):
+        last_line = self.started
+        while not self.stop_event.wait(self.poll):
+            counts = read_beacons(self.staging)
+            now = time.monotonic()
+            if self.bar is not None:
+                self.bar.n = counts[PUBLISHED] + counts[WITHHELD]
+                self.bar.set_postfix(read=counts[READ], published=counts[PUBLISHED], withheld=counts[WITHHELD],
+                                     refresh=False)
+                self.bar.refresh()
+            elif now - last_line >= self.every:
+                last_line = now
+                self.log.info(describe(counts, self.total, now - self.started),
+                              extra={"stage": "progress", "counts": counts})
+
+
+class _Count(beam.DoFn):
+    def __init__(self, staging: str, name: str, passthrough: bool):
+        self.staging, self.name, self.passthrough = staging, name, passthrough
+
+    def setup(self):
+        self.beacon = Beacon(self.staging)
+
+    def process(self, element):
+        self.beacon.add(self.name)
+        if self.passthrough:
+            yield element
+
+    def finish_bundle(self):
+        self.beacon.flush()
+
+
+class CountProgress(beam.PTransform):
+    """Counts a stream into a beacon where its records' fate is decided, so that the count is live.
+
+    Applied to a stream its producer is fused with, it runs as records flow
+    (after a Flatten the runner may wait for every input to finish first).
+    With `passthrough` the stream goes on unchanged; otherwise this is a
+    side branch that emits nothing.
+    """
+
+    def __init__(self, staging: str, name: str, passthrough: bool = False):
+        super().__init__()
+        self.staging, self.name, self.passthrough = staging, name, passthrough
+
+    def expand(self, pcoll):
+        return pcoll | "Count" >> beam.ParDo(_Count(self.staging, self.name, self.passthrough))
