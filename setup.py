@@ -37,6 +37,10 @@ setup(
         "regex==2026.11.15",
         # the phone regions named in engine.yaml are checked against its list
         "phonenumbers==9.0.43",
+        # a live progress bar on a terminal
+        "tqdm==4.70.1",
+        # shell completion from the argparse parser (feedshield completion bash|zsh|tcsh)
+        "shtab==1.13.0",
     ],
     extras_require={
         # jsonschema: the spec's reference validator, to check the pipeline's compiled one

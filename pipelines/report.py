@@ -33,13 +33,13 @@ def _bars(rows: list[tuple[str, str, float]], unit: str = "") -> str:
     if not rows:
         return '<p class="muted">none</p>'
     top = max(value for _, _, value in rows) or 1
-    height, width, label_w = 24, 640, 300
+    height, width, label_w = 24, 520, 260
     parts = [f'<svg role="img" width="{width + label_w + 90}" height="{height * len(rows)}" '
              f'xmlns="http://www.w3.org/2000/svg">']
     for i, (name, label, value) in enumerate(rows):
         y = i * height
         colour = _COLOURS.get(name.split(":")[0], "#3b6bb5")
-        shown = f"{value:,.0f}{unit}" if isinstance(value, float) else f"{value:,}{unit}"
+        shown = f"{value:,.1f}{unit}" if isinstance(value, float) else f"{value:,}{unit}"
         parts.append(f'<text x="0" y="{y + 16}" font-size="13">{escape(label[:48])}</text>'
                      f'<rect x="{label_w}" y="{y + 4}" width="{max(1, value / top * width):.1f}" height="{height - 8}" '
                      f'fill="{colour}"/><text x="{label_w + max(1, value / top * width) + 6:.1f}" y="{y + 16}" '

@@ -128,6 +128,20 @@ def preflight(request: RunRequest) -> Checked | RunResult:
     return checked
 
 
+SHIELD_STAGES = ("Read", "Parse", "FindRepeatedIds", "Exclude", "ApplyContract", "RedactFreeText", "Verify")
+
+
+def _report_stage(step: str) -> str:
+    """Beam's step names as the report groups them: the data's stages, writing, progress, the rest."""
+    parts = step.split("/")
+    if parts[0] == "WriteRun":
+        return "Write"
+    stage = parts[1] if parts[0] == "ShieldFeed" and len(parts) > 1 else ""
+    if stage.startswith("Progress"):
+        return "Progress"
+    return stage if stage in SHIELD_STAGES else "other"
+
+
 def _stage_ms(result) -> dict[str, int]:
     """Busy milliseconds per stage, from the runner's own execution-time metrics, where it reports them."""
     stages = {}
@@ -137,9 +151,8 @@ def _stage_ms(result) -> dict[str, int]:
         return stages
     for counter in counters:
         if counter.key.metric.name.endswith("ptransform_execution_time:total_msecs:v1"):
-            stage = logs.stage_of(counter.key.step)
-            if stage:
-                stages[stage] = stages.get(stage, 0) + int(counter.committed or 0)
+            stage = _report_stage(counter.key.step)
+            stages[stage] = stages.get(stage, 0) + int(counter.committed or 0)
     return stages
 
 
