@@ -26,6 +26,7 @@ import json
 import logging
 import multiprocessing
 import platform
+import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -181,6 +182,38 @@ def render(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+STAGE_NAMES = {
+    "passthrough": "passthrough (Beam read, parse, drop a field, write)",
+    "bare_ner_1p": "bare NER, 1 process", "bare_ner_2p": "bare NER, 2 processes",
+    "presidio_alone": "Presidio alone (sample)",
+    "feedshield_1w": "feedshield, in-process", "feedshield_2w": "feedshield, 2 workers",
+    "feedshield_no_narrative": "feedshield without narratives, in-process",
+}
+
+
+def markdown(results: list[dict], command: str, machine: str, when: str) -> str:
+    """The figures as the README shows them: one column a size, the targets beside the ratios."""
+    sizes = [r["size"] for r in results]
+    head = "| figure | target | " + " | ".join(f"{n:,}" for n in sizes) + " |"
+    rule = "|---|---|" + "---|" * len(sizes)
+    rows = []
+    for stage in STAGE_NAMES:
+        cells = [next(s for s in r["stages"] if s["stage"] == stage)["records_per_s"] for r in results]
+        rows.append(f"| {STAGE_NAMES[stage]} (records/s) | | " + " | ".join(f"{c:,}" for c in cells) + " |")
+    for name in results[0]["ratios"]:
+        target = TARGETS.get(name)
+        rows.append(f"| {name.replace('_', ' ')} | {'' if target is None else f'≥ {target}'} | "
+                    + " | ".join(f"{r['ratios'][name]}" for r in results) + " |")
+    peaks = [max(s["peak_rss_mb"] for s in r["stages"] if s["stage"].startswith("feedshield")) for r in results]
+    rows.append(f"| peak MB, any feedshield process | ≤ {MEMORY_LIMIT_MB:,} | " + " | ".join(f"{p:,}" for p in peaks) + " |")
+    if len(results) > 1:
+        rows.append(f"| peak memory growth, {sizes[0]:,} → {sizes[-1]:,} | ±10% | "
+                    + " | " * (len(sizes) - 1) + f"{peaks[-1] / peaks[0] - 1:+.1%} |")
+    return (f"# Benchmark results\n\nWritten by `{command}` ({when}, {machine}). Ratios compare stages of "
+            "this one run; records/s move with the machine's load from run to run.\n\n"
+            + "\n".join([head, rule, *rows]) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 50000])
@@ -188,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--presidio-sample", dest="presidio_sample", type=int, default=200,
                         help="records Presidio alone runs on (it is slow); default 200")
     parser.add_argument("--json", default=None, help="where to write the figures (default bench/results/<time>.json)")
+    parser.add_argument("--markdown", default=str(Path(__file__).resolve().parent / "RESULTS.md"),
+                        help="where to write the table the README shows (default bench/RESULTS.md)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="feedshield-bench-") as tmp:
         results = [bench_size(size, args.seed, min(args.presidio_sample, size), Path(tmp)) for size in args.sizes]
@@ -198,5 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"when": stamp, "machine": platform.platform(), "python": platform.python_version(),
                                "seed": args.seed, "results": results}, indent=2) + "\n")
-    print(f"figures: {out}")
+    command = "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:])
+    Path(args.markdown).write_text(markdown(results, command.strip(), f"{platform.machine()}, {multiprocessing.cpu_count()} cores",
+                                            stamp))
+    print(f"figures: {out}; table: {args.markdown}")
     return 0

@@ -5,8 +5,8 @@ from bench.run import main
 
 
 def test_benchmark_runs_and_writes_every_figure(tmp_path, capsys):
-    out = tmp_path / "bench.json"
-    assert main(["--sizes", "40", "--presidio-sample", "3", "--json", str(out)]) == 0
+    out, table = tmp_path / "bench.json", tmp_path / "RESULTS.md"
+    assert main(["--sizes", "40", "--presidio-sample", "3", "--json", str(out), "--markdown", str(table)]) == 0
     figures = json.loads(out.read_text())
     stages = {s["stage"]: s for s in figures["results"][0]["stages"]}
     assert set(stages) == {"passthrough", "bare_ner_1p", "bare_ner_2p", "presidio_alone",
@@ -17,6 +17,8 @@ def test_benchmark_runs_and_writes_every_figure(tmp_path, capsys):
     assert set(figures["results"][0]["ratios"]) >= {"feedshield_2w_over_presidio", "feedshield_2w_over_bare_ner_2p",
                                                      "no_narrative_over_passthrough"}
     assert "ratios (target):" in capsys.readouterr().out
+    text = table.read_text()
+    assert "| feedshield, 2 workers (records/s) | |" in text and "feedshield 2w over bare ner 2p | ≥ 0.7 |" in text
 
 
 def test_the_stage_breakdown_times_every_step_and_recognizer(capsys):
