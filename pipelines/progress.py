@@ -1,7 +1,10 @@
 """How far a run has got, while it runs.
 
 Beam's local runner gives its counters back only when the pipeline ends,
-so the workers say it themselves: each DoFn instance that decides where
+and its `run()` returns only then. A runner whose `run()` returns while
+the job is still running (Dataflow's) serves its counters live: the
+watcher then reads them (`runner_counts`). Otherwise the workers say it
+themselves: each DoFn instance that decides where
 records go keeps a `Beacon` and rewrites a small JSON file of its counts
 in the run's staging folder at most every `Beacon.EVERY` seconds (and when
 its bundle ends). The driver's `ProgressWatcher` sums those files once a
@@ -62,6 +65,25 @@ def read_beacons(staging: str) -> dict[str, int]:
     return total
 
 
+def runner_counts(result) -> dict[str, int] | None:
+    """The job's own feedshield counters, from a runner that serves them while it runs; None if it does not."""
+    from apache_beam.metrics.metric import MetricsFilter
+    try:
+        counters = result.metrics().query(MetricsFilter().with_namespace("feedshield"))["counters"]
+    except Exception:
+        return None
+    total = {READ: 0, PUBLISHED: 0, WITHHELD: 0}
+    for counter in counters:
+        name, value = counter.key.metric.name, int(counter.attempted or 0)
+        if name == "input_lines":
+            total[READ] += value
+        elif name == "published":
+            total[PUBLISHED] += value
+        elif name == "dead_lettered" or name.startswith(("excluded_", "quarantined_")):
+            total[WITHHELD] += value
+    return total if any(total.values()) else None
+
+
 def _duration(seconds: float) -> str:
     seconds = int(seconds)
     return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m" if seconds >= 3600 else f"{seconds // 60}m{seconds % 60:02d}s"
@@ -86,6 +108,11 @@ class ProgressWatcher:
         self.stop_event = threading.Event()
         self.thread = threading.Thread(target=self._watch, name="feedshield-progress", daemon=True)
         self.bar = None
+        self.result = None  # set once a runner hands back a result while its job still runs
+
+    def _counts(self) -> dict[str, int]:
+        live = runner_counts(self.result) if self.result is not None else None
+        return live or read_beacons(self.staging)
 
     def _is_terminal(self) -> bool:
         try:
@@ -111,7 +138,7 @@ class ProgressWatcher:
     def _watch(self):
         last_line = self.started
         while not self.stop_event.wait(self.poll):
-            counts = read_beacons(self.staging)
+            counts = self._counts()
             now = time.monotonic()
             if self.bar is not None:
                 self.bar.n = counts[PUBLISHED] + counts[WITHHELD]

@@ -161,8 +161,9 @@ def run_pipeline(plan: Plan, options: PipelineOptions, total: int, every: float)
     pipeline = beam.Pipeline(options=options)
     build(pipeline, plan)
     with logs.quiet_worker_output() as console, \
-            ProgressWatcher(plan.staging, total, console, every, logs.logger()):
+            ProgressWatcher(plan.staging, total, console, every, logs.logger()) as watcher:
         result = pipeline.run()
+        watcher.result = result  # a remote runner's job is still running here, and serves its counters
         result.wait_until_finish()
     read = lambda name: json.loads((staging / name).read_text())  # noqa: E731
     return Tallies(read(COUNTS_FILE), read(ENTITIES_FILE), read(REPEATS_FILE), read(REASONS_FILE), _stage_ms(result))

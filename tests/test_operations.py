@@ -239,3 +239,45 @@ def test_the_report_is_a_page_worth_looking_at(published, tmp_path):
     done = subprocess.run(_headless(chromium, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1200,1800",
                                     (out / "report.html").as_uri()), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and shot.exists() and shot.stat().st_size > 20_000
+
+
+def test_progress_prefers_a_runners_live_counters_and_falls_back_to_the_beacons(tmp_path):
+    """A Dataflow-style result serves counters while the job runs; the local runner's does not."""
+    import apache_beam as beam
+    from apache_beam.options.pipeline_options import PipelineOptions
+    from apache_beam.metrics import Metrics
+    from pipelines.progress import Beacon, ProgressWatcher, read_beacons, runner_counts
+
+    def count(x):
+        Metrics.counter("feedshield", "input_lines").inc()
+        Metrics.counter("feedshield", "published" if x % 3 else "excluded_sealed").inc()
+        return x
+
+    pipeline = beam.Pipeline(options=PipelineOptions(["--runner=FnApiRunner"]))
+    _ = pipeline | beam.Create(range(30)) | beam.Map(count)
+    result = pipeline.run()
+    result.wait_until_finish()
+    assert runner_counts(result) == {"read": 30, "published": 20, "withheld": 10}
+
+    staging = str(tmp_path)
+    beacon = Beacon(staging)
+    beacon.add("read", 7)
+    beacon.flush()
+    assert read_beacons(staging) == {"read": 7, "published": 0, "withheld": 0}
+    watcher = ProgressWatcher(staging, 30, None, 60, None)
+    assert watcher._counts() == {"read": 7, "published": 0, "withheld": 0}
+    watcher.result = result
+    assert watcher._counts() == {"read": 30, "published": 20, "withheld": 10}
+
+
+def test_evaluate_text_prints_its_table_and_nothing_on_stderr(tmp_path):
+    texts = ["Officer spoke with Maria Lopez at 2100 N Broad St, phone 215-555-0143.",
+             "The complainant, a Honduran national, said he was born in Tegucigalpa.",
+             "Witness John Carter left for Camden with 12 dollars."]
+    spans = [[{"entity_type": "PERSON", "start_position": 19, "end_position": 30}], [], [{"entity_type": "PERSON",
+              "start_position": 8, "end_position": 19}]]
+    dataset = tmp_path / "set.json"
+    dataset.write_text(json.dumps([{"full_text": t, "spans": s} for t, s in zip(texts, spans)]))
+    done = _cli("evaluate-text", "--dataset", str(dataset))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "" and "character recall" in done.stdout and "PERSON" in done.stdout
