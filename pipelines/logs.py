@@ -76,12 +76,18 @@ class TextFormatter(logging.Formatter):
 CONSOLE = _Console()
 
 
+def _made_by_basic_config(handler: logging.Handler) -> bool:
+    return (type(handler) is logging.StreamHandler and handler.stream in (sys.stderr, sys.__stderr__)
+            and handler.formatter is not None and handler.formatter._fmt == logging.BASIC_FORMAT)
+
+
 def configure(level: str = "info", fmt: str = "text") -> None:
     """Idempotent: the console handler is installed once, on the root logger, with the filter."""
     root = logging.getLogger()
     if CONSOLE not in root.handlers:
-        for handler in list(root.handlers):  # Beam's import may have called basicConfig
-            root.removeHandler(handler)
+        for handler in list(root.handlers):
+            if _made_by_basic_config(handler):  # by Beam's import-time warning; a host's own handlers stay
+                root.removeHandler(handler)
         CONSOLE.addFilter(_OnlyFeedshield())
         root.addHandler(CONSOLE)
     root.setLevel(logging.DEBUG)
