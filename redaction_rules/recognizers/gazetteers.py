@@ -27,7 +27,7 @@ PATH = Path(__file__).with_name("gazetteers.json")
 LONE_NAME_MAX_ZIPF = 4.3   # a first name rarer than this as an English word may stand alone
 RARE_PAIR_MAX_ZIPF = 2.5   # two capitalised words both rarer than this in English are a name
 PLACE_MAX_ZIPF = 2.5       # a one-word town rarer than this as an English word is a place
-BIG_CITY = 100_000         # a one-word city this big is a place however common its name
+BIG_CITY = 100_000         # a one-word city this big is a place however common its name, and too big to find anyone by
 
 
 @cache

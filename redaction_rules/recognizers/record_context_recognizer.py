@@ -27,6 +27,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from redaction_rules.case_folding import fold_case
 from redaction_rules.recognizers.birthplace_recognizer import demonyms_by_country
+from redaction_rules.disclosure_policy import places_to_remove
 from redaction_rules.recognizers.phrase_index import PhraseIndex
 
 KEPT = "KEPT"  # text the contract lets the recipient see: kept names, charges
@@ -147,6 +148,9 @@ class RecordContextRecognizer(EntityRecognizer):
         if isinstance(address, dict):
             self._phrase(address.get("line1"), detail("ADDRESS"), min_len=5)
             self._phrase(address.get("line2"), detail("ADDRESS"), min_len=5)
+        # a town small enough to find the person by; the rule is the gate's too (disclosure_policy)
+        for place in places_to_remove(p):
+            self._phrase(place, detail("ADDRESS"), min_len=3)
         for field in _TEXT_FIELDS:
             self._phrase(p.get(field), detail("EMAIL" if field == "email" else "ID"), min_len=5)
         for field in _DIGIT_FIELDS:
