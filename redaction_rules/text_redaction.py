@@ -13,12 +13,16 @@ victim's record holds no birthplace to match. When in doubt, withhold.
 
 Generic detections (NER, patterns) that cover only text the contract allows
 (a kept person's name with its title, the record's charge descriptions)
-are dropped. A removed person or a stripped category is never dropped.
+are dropped. So are generic name and organization guesses inside a place
+of more than one word that the gazetteers know and the contract keeps:
+"San Leandro" or "Jackson Heights" is a place, never half a name or a
+whole one. A removed person or a stripped category is never dropped.
 """
 import re
 from collections import Counter
 from dataclasses import dataclass
 
+from redaction_rules.case_folding import fold_case
 from redaction_rules.contract import ROLE_ENTITIES, Contract
 from redaction_rules.operators import hundred_block
 from redaction_rules.recognizers import KEPT
@@ -30,6 +34,15 @@ _SENTENCE_END = re.compile(r"[.;!?](?=\s|$)")
 # NER's guesses, which often spill over a neighbouring kept name ("Wharton
 # St. Diego Laboy" as one ORG): only what lies outside allowed text is redacted.
 SPILLING = {"PERSON", "ORGANIZATION", "NRP", "LOCATION"}
+# Guesses that a known place of several words can hold without being them.
+NAME_LIKE = {"PERSON", "ORGANIZATION"}
+_EDGE_PUNCTUATION = " .,;:!?\"'()"
+
+
+def _known_multiword_place(text: str) -> bool:
+    from redaction_rules.recognizers.gazetteers import load
+    place = " ".join(fold_case(text.strip(_EDGE_PUNCTUATION)).split())
+    return (" " in place or "-" in place) and place in load()["places"]
 ATTRIBUTES = {"PLACE_OF_BIRTH", "NATIONALITY", "NRP", "IMMIGRATION_STATUS", "PHONE_NUMBER",
               "EMAIL_ADDRESS", "STREET_ADDRESS", "US_SSN", "DATE_TIME"}
 
@@ -119,6 +132,10 @@ class TextRedactor:
             spans.append(Span(r.start, r.end, r.entity_type, r.score, meta.get("ordinal"), meta.get("detail")))
         kept = [s for s in spans if s.entity == KEPT]
         removed = [s for s in spans if s.entity in self.removed_entities]
+        places = []
+        if self.contract.text_operator("LOCATION") == "keep":
+            places = [s for s in spans if s.entity == "LOCATION" and s.score >= self.threshold
+                      and _known_multiword_place(text[s.start:s.end])]
         out = []
         for s in spans:
             if (s.entity in ATTRIBUTES and removed and s.score >= self.threshold
@@ -132,9 +149,10 @@ class TextRedactor:
             if s.score < self.threshold and s.entity not in self.removed_entities:
                 continue
             generic = s.entity not in self.removed_entities and s.entity not in self.stripped_entities
-            if generic and kept and s.entity in SPILLING:
+            allowed = kept + places if s.entity in NAME_LIKE else kept
+            if generic and allowed and s.entity in SPILLING:
                 if self.contract.text_operator(s.entity) != "keep":
-                    out.extend(self._outside_kept(text, s, kept))
+                    out.extend(self._outside_kept(text, s, allowed))
                 continue
             if generic and kept and self._only_kept(text, s, kept):
                 continue

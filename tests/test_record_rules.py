@@ -253,3 +253,29 @@ def test_ner_spill_over_a_kept_name_redacts_only_the_rest():
     text = "Police went to Wharton St. Diego Laboy was arrested."
     results = [_result("ORGANIZATION", text, "Wharton St. Diego Laboy", 0.85), _result("KEPT", text, "Diego Laboy", 1.0)]
     assert TextRedactor(ICE).redact(text, results).text == "Police went to <ORGANIZATION>. Diego Laboy was arrested."
+
+
+@pytest.mark.parametrize("text,place,guess,entity", [
+    ("She moved from Los Angeles to San Leandro last year.", "San Leandro", "Leandro", "PERSON"),
+    ("He said Jackson Heights was quiet.", "Jackson Heights", "Jackson Heights", "PERSON"),
+    ("They lived in Santa Rosa.", "Santa Rosa", "Santa Rosa.", "PERSON"),
+    ("Flew to Port-au-Prince on Monday.", "Port-au-Prince", "Prince", "ORGANIZATION"),
+    ("MOVED TO FORT WORTH IN MAY.", "FORT WORTH", "WORTH", "PERSON"),
+])
+def test_a_known_place_of_several_words_is_never_half_a_name(text, place, guess, entity):
+    results = [_result("LOCATION", text, place, 0.85), _result(entity, text, guess, 0.6)]
+    assert TextRedactor(ICE).redact(text, results).text == text
+
+
+def test_a_removed_person_inside_a_place_is_still_removed_and_a_name_beside_one_still_goes():
+    text = "Victim Santa Rosa Diaz lives near San Diego; Rosa Parks lives in Santa Rosa."
+    results = [_result("VICTIM", text, "Santa Rosa Diaz", 1.0), _result("LOCATION", text, "San Diego", 0.85),
+               _result("LOCATION", text, "Santa Rosa", 0.85), _result("PERSON", text, "Rosa Parks", 0.85)]
+    redacted = TextRedactor(ICE).redact(text, results).text
+    assert redacted == "Victim <VICTIM_1> lives near San Diego; <PERSON> lives in Santa Rosa."
+
+
+def test_a_one_word_place_does_not_excuse_a_name():
+    text = "Jackson said he was scared."
+    results = [_result("LOCATION", text, "Jackson", 0.6), _result("PERSON", text, "Jackson", 0.85)]
+    assert TextRedactor(ICE).redact(text, results).text == "<PERSON> said he was scared."
