@@ -22,11 +22,19 @@ LOCATION). So both read this module:
   number and the ZIP are identifying and never excused, so a large city
   with any of them still goes.
 
+- **Dates**: a removed person's date of birth goes in every way officers
+  write it (`date_spellings`: 01/02/1975, 1/2/75, Jan. 2, 1975, 2 January
+  1975, ...), and the gate searches for each; any other date, time, age,
+  duration or year in the text is the contract's DATE_TIME, not the
+  person's, even in a sentence about them.
+
 Everything else of a removed person (names, aliases, date of birth,
 address lines, ZIP, phones, ids, birthplace, citizenship, language,
 immigration status) is removed wherever it occurs, whatever the contract
 keeps for the people it shows.
 """
+from datetime import date
+
 from redaction_rules.case_folding import fold_case
 
 DESCRIPTIVE_FIELDS = ("persons.sex", "persons.race", "persons.ethnicity")
@@ -46,6 +54,32 @@ def excused_in_text(path: str, value: str) -> bool:
     if path in PLACE_FIELDS:
         return is_large_place(value)
     return False
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def _ordinal(day: int) -> str:
+    return f"{day}{'th' if 10 <= day % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th')}"
+
+
+def date_spellings(iso) -> list[str]:
+    """A `YYYY-MM-DD` date as it may be written in a narrative; nothing for anything else."""
+    if not isinstance(iso, str):
+        return []
+    try:
+        day = date.fromisoformat(iso.strip())
+    except ValueError:
+        return []
+    y, m, d = day.year, day.month, day.day
+    month = _MONTHS[m - 1]
+    short = month[:3]
+    numeric = {f"{m:02d}/{d:02d}/{y}", f"{m}/{d}/{y}", f"{m:02d}/{d:02d}/{y % 100:02d}", f"{m}/{d}/{y % 100:02d}",
+               f"{m:02d}-{d:02d}-{y}", f"{m}-{d}-{y}", f"{m:02d}.{d:02d}.{y}", f"{y}-{m:02d}-{d:02d}", f"{y}/{m:02d}/{d:02d}"}
+    words = {f"{month} {d}, {y}", f"{month} {d} {y}", f"{short} {d}, {y}", f"{short}. {d}, {y}", f"{short} {d} {y}",
+             f"{d} {month} {y}", f"{d} {short} {y}", f"{d:02d}-{short}-{y}", f"{d}-{short}-{y}", f"{month} {_ordinal(d)}, {y}"}
+    return sorted(numeric | words)
 
 
 def places_to_remove(person: dict) -> list[str]:

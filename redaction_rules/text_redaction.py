@@ -7,7 +7,7 @@ then anything else by score. A region is replaced once, so no fragment of a
 longer match survives between two shorter ones.
 
 A personal attribute the contract would keep (a birthplace, a nationality,
-a phone) is still withheld when its sentence mentions a removed person:
+a phone; not a date or an age) is still withheld when its sentence mentions a removed person:
 "<VICTIM_1> is originally from Odesa" is about the victim even when the
 victim's record holds no birthplace to match. When in doubt, withhold.
 
@@ -43,8 +43,10 @@ def _known_multiword_place(text: str) -> bool:
     from redaction_rules.recognizers.gazetteers import load
     place = " ".join(fold_case(text.strip(_EDGE_PUNCTUATION)).split())
     return (" " in place or "-" in place) and place in load()["places"]
+# Not DATE_TIME: an age, a duration or the incident's date is not the removed
+# person's; their date of birth is found as theirs (disclosure_policy.date_spellings).
 ATTRIBUTES = {"PLACE_OF_BIRTH", "NATIONALITY", "NRP", "IMMIGRATION_STATUS", "PHONE_NUMBER",
-              "EMAIL_ADDRESS", "STREET_ADDRESS", "US_SSN", "DATE_TIME"}
+              "EMAIL_ADDRESS", "STREET_ADDRESS", "US_SSN"}
 
 
 @dataclass

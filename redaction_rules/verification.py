@@ -32,7 +32,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from redaction_rules.case_folding import fold_case
 from redaction_rules.contract import Contract, Keep
-from redaction_rules.disclosure_policy import excused_in_text
+from redaction_rules.disclosure_policy import date_spellings, excused_in_text
 from redaction_rules.fields import CATEGORY_FIELDS, IDENTIFYING_PERSON_FIELDS, catalog
 
 _DIGIT_RUN = re.compile(r"[+(]?\d[\d\s().-]*\d")
@@ -159,6 +159,9 @@ class VerificationGate:
         if role is not None:
             if place.identifying or place.stripped:
                 out.append(self._entry(value, loc, f"of a removed {role}", min_length=2))
+                if place.generic == "persons.dob":
+                    for spelling in date_spellings(value):  # as text: "01/02/1975" holds no digit run
+                        out.append(Forbidden(_fold(spelling), loc, f"(date of birth) of a removed {role}", False))
                 if place.generic == "persons.name.last":
                     first = (person.get("name") or {}).get("first")
                     if isinstance(first, str) and first.strip():

@@ -129,3 +129,37 @@ def test_real_style_narratives_publish_with_nothing_of_the_victim_left(real_styl
     narratives = [json.loads(line).get("narrative") or "" for line in feed.splitlines()]
     if any(narratives):
         assert any("Los Angeles" in n for n in narratives) and any("Fort Worth" in n for n in narratives)
+
+
+def test_a_date_of_birth_in_every_usual_spelling():
+    from redaction_rules.disclosure_policy import date_spellings
+    spellings = date_spellings("1975-01-02")
+    for written in ("01/02/1975", "1/2/75", "Jan. 2, 1975", "January 2nd, 1975", "2 January 1975", "02-Jan-1975"):
+        assert written in spellings
+    assert date_spellings("1975-02-30") == [] and date_spellings(None) == []
+    assert "March 23rd, 1990" in date_spellings("1990-03-23") and "May 11th, 1990" in date_spellings("1990-05-11")
+
+
+@pytest.mark.parametrize("written", ["01/02/1975", "Jan. 2, 1975", "2 January 1975"])
+def test_both_checks_know_a_removed_persons_date_of_birth_however_written(written):
+    record = _record("Los Angeles")
+    text = f"The victim (DOB {written}) said the deft pushed her."
+    recognizer = RecordContextRecognizer(record["persons"], ICE_NB.removed_roles, ROLE_ENTITIES, ICE_NB.strip)
+    assert [(text[r.start:r.end], r.recognition_metadata["detail"]) for r in recognizer.analyze(text)] == [(written, "DOB")]
+    out, _ = RecordShaper(ICE_NB, None).shape(record)
+    out["narrative"] = text
+    assert VerificationGate(ICE_NB).check(record, out) == [
+        "persons[1].dob (date of birth) of a removed victim found in narrative"]
+
+
+def test_an_age_a_duration_or_the_incidents_date_beside_a_removed_person_is_not_theirs():
+    from presidio_analyzer import RecognizerResult
+    from redaction_rules.text_redaction import TextRedactor
+    text = "Victim Ilse Marrowby, 34 years old, waited 10 minutes on 03/04/18 for the 2016 Kia."
+    phrases = [("VICTIM", "Ilse Marrowby", 1.0, 1), ("DATE_TIME", "34 years old", 0.85, None),
+               ("DATE_TIME", "10 minutes", 0.85, None), ("DATE_TIME", "03/04/18", 0.85, None),
+               ("DATE_TIME", "2016", 0.85, None)]
+    results = [RecognizerResult(e, text.index(p), text.index(p) + len(p), s, recognition_metadata={"ordinal": o})
+               for e, p, s, o in phrases]
+    assert TextRedactor(ICE_NB).redact(text, results).text == (
+        "Victim <VICTIM_1>, 34 years old, waited 10 minutes on 03/04/18 for the 2016 Kia.")

@@ -27,7 +27,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from redaction_rules.case_folding import fold_case
 from redaction_rules.recognizers.birthplace_recognizer import demonyms_by_country
-from redaction_rules.disclosure_policy import places_to_remove
+from redaction_rules.disclosure_policy import date_spellings, places_to_remove
 from redaction_rules.recognizers.phrase_index import PhraseIndex
 
 KEPT = "KEPT"  # text the contract lets the recipient see: kept names, charges
@@ -159,6 +159,8 @@ class RecordContextRecognizer(EntityRecognizer):
                 self._digits[digits[-10:] if field == "phone" else digits] = detail("PHONE" if field == "phone" else "ID")
         if p.get("dob"):
             self._phrase(p["dob"], detail("DOB"), min_len=8)
+            for spelling in date_spellings(p["dob"]):  # the gate searches for each too (disclosure_policy)
+                self._phrase(spelling, detail("DOB"), min_len=6)
         # everything else known about a removed person goes too, whatever the
         # contract says of the same category for the people it keeps
         birthplace = p.get("place_of_birth") if isinstance(p.get("place_of_birth"), dict) else {}
