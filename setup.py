@@ -33,6 +33,9 @@ setup(
         "tldextract==5.4.0",
         # how common a word is in English: which first names may stand alone as names
         "wordfreq==3.1.1",
+        # vehicle makes and models (Apache-2.0), so that "2016 Kia" is no organization; read only by the
+        # gazetteer builder, like wordfreq
+        "faker-vehicle==0.2.0",
         # Presidio's pattern flags, set on its recognizers as its own registry does
         "regex==2026.11.15",
         # the phone regions named in engine.yaml are checked against its list

@@ -16,7 +16,9 @@ Generic detections (NER, patterns) that cover only text the contract allows
 are dropped. So are generic name and organization guesses inside a place
 of more than one word that the gazetteers know and the contract keeps:
 "San Leandro" or "Jackson Heights" is a place, never half a name or a
-whole one. A removed person or a stripped category is never dropped.
+whole one; and organization guesses that are vehicles ("2016 Kia", "Honda
+Civic", from faker-vehicle's makes and models). A removed person or a
+stripped category is never dropped.
 """
 import re
 from collections import Counter
@@ -37,6 +39,18 @@ SPILLING = {"PERSON", "ORGANIZATION", "NRP", "LOCATION"}
 # Guesses that a known place of several words can hold without being them.
 NAME_LIKE = {"PERSON", "ORGANIZATION"}
 _EDGE_PUNCTUATION = " .,;:!?\"'()"
+
+
+_MODEL_YEAR = re.compile(r"^(?:(?:19|20)\d{2}|'?\d{2})\s+")
+
+
+def _is_vehicle(text: str) -> bool:
+    """'2016 Kia', 'Honda Civic', 'Chevy Impala LT': a make, a model or both, after a model year."""
+    from redaction_rules.recognizers.gazetteers import load
+    name = _MODEL_YEAR.sub("", " ".join(fold_case(text.strip(_EDGE_PUNCTUATION)).split()))
+    lists = load()
+    words = name.split()
+    return bool(words) and (name in lists["vehicles"] or (words[0] in lists["vehicle_makes"] and len(words) <= 4))
 
 
 def _known_multiword_place(text: str) -> bool:
@@ -151,6 +165,8 @@ class TextRedactor:
             if s.score < self.threshold and s.entity not in self.removed_entities:
                 continue
             generic = s.entity not in self.removed_entities and s.entity not in self.stripped_entities
+            if generic and s.entity == "ORGANIZATION" and _is_vehicle(text[s.start:s.end]):
+                continue  # a car is no organization (and "Ford" alone, as a PERSON guess, stays a name)
             allowed = kept + places if s.entity in NAME_LIKE else kept
             if generic and allowed and s.entity in SPILLING:
                 if self.contract.text_operator(s.entity) != "keep":

