@@ -526,3 +526,19 @@ def test_the_engine_skips_presidios_context_step_only_where_it_would_return_the_
     case_number = Raising(supported_entity="CASE_NUMBER", patterns=[Pattern("case", r"\bCN-\d{6}\b", 0.4)])
     found = engine.analyzer.analyze("Filed as CN-123456.", "en", ad_hoc_recognizers=[case_number])
     assert [(r.entity_type, r.score) for r in found if r.entity_type == "CASE_NUMBER"] == [("CASE_NUMBER", 0.99)]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Police spoke to Garcia's brother.", "Garcia's"),
+    ("She said Maria Lopez's car was gone.", "Maria Lopez's"),
+    ('Deft Luis "Flaco" Ortega fled on foot.', 'Luis "Flaco" Ortega'),
+    ("Mr. Black said he saw it.", "Black"),
+    ("MS OYELARAN WAS HOME.", "OYELARAN"),
+    ("They asked Mrs. May about it.", "May"),
+])
+def test_names_by_the_form_of_the_text(text, name):
+    assert ("PERSON", name) in found(PersonNameRecognizer(), text)
+
+
+def test_a_title_before_a_common_word_or_nothing_is_no_name():
+    assert found(PersonNameRecognizer(), "Ask the Mr. of the house. Mrs. the") == []

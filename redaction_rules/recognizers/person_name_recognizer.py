@@ -22,6 +22,12 @@ forms need no gazetteer: two capitalised words that English hardly uses
 Yefimov"), and what follows a phrase that introduces a name ("my name is
 borna jerković", "identified herself as Ludmiła", "Name: Nayla Montero"),
 up to three words that are capitalised or rare, stopping at a common word.
+
+Three forms of the text itself: a known name in the possessive is a name
+alone ("Garcia's brother"; not "Macy's"), a quoted nickname between two names is part of the
+name (`Luis "Flaco" Ortega`), and after a personal title (Mr, Mrs, Ms,
+Miss, Mister) any capitalised word is a surname, known or not ("Mr.
+Black", "Ms. Oyelaran").
 """
 import re
 
@@ -43,6 +49,12 @@ _CUE = re.compile(
 _CUE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _STREET_WORDS = frozenset(SUFFIXES.split("|"))
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*\.?|\S")
+_POSSESSIVE = re.compile(r"['’]s?$")
+PERSONAL_TITLES = {"mr", "mrs", "ms", "miss", "mister", "mz"}
+# After a personal title any capitalised word is a surname ("Mrs. May", "Mr. Will"), but these ("MR AND MRS").
+_NOT_AFTER_TITLE = frozenset({"and", "or", "the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "by",
+                              "from", "is", "was", "said", "stated"})
+_NICKNAMED = re.compile(r"(?<![\w'’])([^\W\d_][\w'’-]+)\s+[\"“']([^\W\d_][\w'’ -]{0,20}?)[\"”']\s+([^\W\d_][\w'’-]+)")
 
 
 class PersonNameRecognizer(EntityRecognizer):
@@ -59,7 +71,7 @@ class PersonNameRecognizer(EntityRecognizer):
         self._ordinary_english, self._common_english = lists["ordinary_english"], lists["common_english"]
 
     def _is_name(self, token: str, caseless: bool) -> bool:
-        word = token.rstrip(".")
+        word = _POSSESSIVE.sub("", token.rstrip("."))
         if not word:
             return False
         if len(word) == 1:  # an initial, "J." or "B"
@@ -117,10 +129,28 @@ class PersonNameRecognizer(EntityRecognizer):
         return (len(word) > 2 and word[0].isupper() and word.lower() in self._lone_names
                 and after not in _STREET_WORDS)
 
+    def _nicknamed(self, text: str, caseless: bool) -> list[tuple[int, int]]:
+        """`Luis "Flaco" Ortega`: two names around a quoted nickname, when either is a known name."""
+        return [(m.start(), m.end()) for m in _NICKNAMED.finditer(text)
+                if self._is_name(m.group(1), caseless) or self._is_name(m.group(3), caseless)]
+
+    def _titled(self, tokens, caseless: bool) -> list[tuple[int, int]]:
+        """A personal title and the capitalised word after it: a surname, known or not."""
+        spans = []
+        for i, token in enumerate(tokens[:-1]):
+            if token.group().rstrip(".").lower() not in PERSONAL_TITLES:
+                continue
+            j = i + 2 if tokens[i + 1].group() == "." and i + 2 < len(tokens) else i + 1
+            word = _POSSESSIVE.sub("", tokens[j].group().rstrip("."))
+            if len(word) > 1 and word.isalpha() and (word[0].isupper() or caseless) and word.lower() not in _NOT_AFTER_TITLE:
+                spans.append((tokens[j].start(), tokens[j].end()))
+        return spans
+
     def analyze(self, text: str, entities=None, nlp_artifacts=None) -> list[RecognizerResult]:
         caseless = text.isupper() or text.islower()
         tokens = list(_TOKEN.finditer(text))
-        results = [RecognizerResult("PERSON", start, end, self.SCORE) for start, end in self._cued(text)]
+        results = [RecognizerResult("PERSON", start, end, self.SCORE)
+                   for start, end in (*self._cued(text), *self._nicknamed(text, caseless), *self._titled(tokens, caseless))]
         i = 0
         while i < len(tokens):
             if not self._is_name(tokens[i].group(), caseless):
@@ -139,7 +169,8 @@ class PersonNameRecognizer(EntityRecognizer):
             before = tokens[i - 1].group().rstrip(".").lower() if i else ""
             if words == 1 and not caseless and j < len(tokens) and self._surname_after(tokens, i, j):
                 j, words = j + 1, 2
-            if (words >= 2 or (words == 1 and before in TITLES)
+            possessive = words == 1 and j == i + 1 and not caseless and _POSSESSIVE.search(tokens[i].group())
+            if (words >= 2 or (words == 1 and before in TITLES) or possessive
                     or (words == 1 and j == i + 1 and not caseless and self._lone_name(tokens, i))):
                 results.append(RecognizerResult("PERSON", tokens[i].start(), tokens[j - 1].end(), self.SCORE))
             i = j
