@@ -542,3 +542,22 @@ def test_names_by_the_form_of_the_text(text, name):
 
 def test_a_title_before_a_common_word_or_nothing_is_no_name():
     assert found(PersonNameRecognizer(), "Ask the Mr. of the house. Mrs. the") == []
+
+
+@pytest.mark.parametrize("text,found_name,again", [
+    ("Maciej Borkowski drove. Later Borkowski's car was found.", "Maciej Borkowski", "Borkowski's"),
+    ("Officers met Anna May at home. They asked May about the knife.", "Anna May", "May"),
+    ("Comp Maria Lopez and Rose were inside.", "Maria Lopez", "Rose"),
+    ("Rose and Maria Lopez were inside.", "Maria Lopez", "Rose"),
+])
+def test_a_found_name_finds_its_repeats_and_its_partner(text, found_name, again):
+    start = text.index(found_name)
+    results = with_repeated_names(text, [RecognizerResult("PERSON", start, start + len(found_name), 0.85)])
+    assert again in [text[r.start:r.end] for r in results[1:]]
+
+
+def test_a_common_word_repeat_at_a_sentence_start_is_no_name():
+    text = "Officers met Anna May at home. May 5 was a Friday. Will was not there, and the others left."
+    start = text.index("Anna May")
+    results = with_repeated_names(text, [RecognizerResult("PERSON", start, start + 8, 0.85)])
+    assert [text[r.start:r.end] for r in results[1:]] == []
