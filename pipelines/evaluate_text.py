@@ -1,5 +1,8 @@
 """`feedshield evaluate-text`: the text redaction alone, on a span-labelled set.
 
+Two scores: characters (below), and person mentions of which no word is
+left, by the kinds of mention that make names hard (`person_mentions`).
+
 Scores at the character level, which is what matters for redaction: a
 labelled character is recalled when any redaction covers it (whatever type
 it is given), and a redacted character is precise when it lies in any
@@ -19,6 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from pipelines import exit_codes
+from pipelines.person_mentions import removed_mentions, render as render_mentions
 
 FOCUS = ("PERSON", "STREET_ADDRESS", "PHONE_NUMBER", "NRP", "GPE")
 
@@ -115,15 +119,20 @@ def command(args: argparse.Namespace, _beam_args: list[str]) -> int:
     for text, spans in items:
         for start, end, entity in spans:
             counts[entity] += sum(not c.isspace() for c in text[start:end])
-    scores, seconds = {}, {}
+    scores, mentions, seconds = {}, {}, {}
     began = time.perf_counter()
-    scores["feedshield"] = char_scores(items, feedshield_predictions(Engine(config), texts, args.threshold))
+    predicted = feedshield_predictions(Engine(config), texts, args.threshold)
+    scores["feedshield"], mentions["feedshield"] = char_scores(items, predicted), removed_mentions(items, predicted)
     seconds["feedshield"] = time.perf_counter() - began
     if args.presidio:
         began = time.perf_counter()
-        scores["presidio"] = char_scores(items, presidio_predictions(presidio_default(config.spacy_model), texts))
+        predicted = presidio_predictions(presidio_default(config.spacy_model), texts)
+        scores["presidio"], mentions["presidio"] = char_scores(items, predicted), removed_mentions(items, predicted)
         seconds["presidio"] = time.perf_counter() - began
     print(f"{len(items)} texts, spaCy model {config.spacy_model}, feedshield threshold {args.threshold}")
     print(render(scores, counts))
+    if any(m.get("all") for m in mentions.values()):
+        print()
+        print(render_mentions(mentions))
     print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in seconds.items()))
     return exit_codes.OK

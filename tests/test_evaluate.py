@@ -74,3 +74,14 @@ def test_capitals_and_mixed_case_are_reported_apart(labelled, capsys):
     out = capsys.readouterr().out
     assert "    capitals" in out and "    mixed case" in out
     assert "kept names in narratives typed in capitals" in out
+
+
+def test_person_mentions_count_as_removed_only_when_no_word_is_left():
+    from pipelines.person_mentions import kinds_of, removed_mentions
+    text = "Garcia's car. Police met Luis Garcia and MARIA LOPEZ; Rose May-Jones stayed."
+    spans = [(0, 6, "PERSON"), (25, 36, "PERSON"), (41, 52, "PERSON"), (54, 67, "PERSON")]
+    predicted = [(0, 6), (30, 36), (41, 52), (54, 67)]  # "Luis" of "Luis Garcia" is left
+    counts = removed_mentions([(text, spans)], [predicted])
+    assert counts["all"] == [3, 4] and counts["possessive"] == [1, 1] and counts["ALL CAPS"] == [1, 1]
+    assert counts["sentence start"] == [1, 1] and counts["hyphen or particle"] == [1, 1]
+    assert "common-word name" in kinds_of(text, 54, 67)  # Rose, May
