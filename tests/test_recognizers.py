@@ -10,7 +10,8 @@ from redaction_rules.contract import ROLE_ENTITIES
 from redaction_rules.address_blocks import with_address_blocks
 from redaction_rules.name_repeats import with_repeated_names
 from redaction_rules.recognizers import build_gazetteers, gazetteers
-from redaction_rules.recognizers import (KEPT, BirthplaceRecognizer, DigitGroupPhoneRecognizer, ImmigrationStatusRecognizer,
+from redaction_rules.recognizers import (KEPT, BirthplaceRecognizer, DigitGroupPhoneRecognizer, ImmigrationRemarkRecognizer,
+                                         ImmigrationStatusRecognizer,
                                          InternationalAddressRecognizer, NanpPhoneRecognizer, OfflineEmailRecognizer,
                                          PersonNameRecognizer, PlaceNameRecognizer, PrefilteredPhoneRecognizer,
                                          PrefilteredUrlRecognizer, RecordContextRecognizer,
@@ -66,9 +67,11 @@ def test_street_address_ignores_counts_and_money():
 def test_immigration_status_phrases(phrase, upper):
     text = f"Deft stated that {phrase} per his statement."
     text, phrase = (text.upper(), phrase.upper()) if upper else (text, phrase)
-    recognizer = ImmigrationStatusRecognizer()
+    results = [r for recognizer in (ImmigrationStatusRecognizer(), ImmigrationRemarkRecognizer())
+               for r in recognizer.analyze(text, recognizer.supported_entities, None)
+               if r.score >= 0.4]  # the engine's threshold: a pattern under it would be dropped there
     redacted = text
-    for r in sorted(recognizer.analyze(text, recognizer.supported_entities, None), key=lambda r: -r.start):
+    for r in sorted(results, key=lambda r: -r.start):
         redacted = redacted[:r.start] + "<X>" + redacted[r.end:]
     assert phrase not in redacted, redacted
 
@@ -82,7 +85,24 @@ def test_immigration_status_phrases(phrase, upper):
     "The defendant crossed the street against the light and walked across the bridge.",
 ])
 def test_immigration_status_leaves_ordinary_words(text):
-    assert found(ImmigrationStatusRecognizer(), text) == []
+    assert found(ImmigrationStatusRecognizer(), text) == [] and found(ImmigrationRemarkRecognizer(), text) == []
+
+
+def test_the_remark_prefilter_changes_no_match():
+    """Every remark pattern holds a keyword: the recognizer finds what its patterns alone find."""
+    from presidio_analyzer import PatternRecognizer
+    import fixtures
+    ours = ImmigrationRemarkRecognizer()
+    plain = PatternRecognizer(supported_entity="IMMIGRATION_STATUS", patterns=ImmigrationRemarkRecognizer.PATTERNS)
+    texts = [r["narrative"] for r, _ in fixtures.generate(300, seed=31) if r.get("narrative")]
+    texts += [f"Deft stated that {p} per his statement." for p in (
+        "an I-247 detainer", "FORM I-130", "his i-94", "was DEPORTED", "a prior removal", "illegal re-entry",
+        "removed from the United States", "immigration court", "ICE agents", "la migra", "Border Patrol",
+        "threatened to call immigration", "called ICE", "no papers", "sin papeles", "crossed the border",
+        "self-deported", "N-400", "DS-160", "EOIR-26", "crossed over illegally", "no immigration documents")]
+    spans = lambda r, t: sorted((x.start, x.end, x.score) for x in r.analyze(t, ["IMMIGRATION_STATUS"], None))  # noqa: E731
+    assert sum(bool(spans(plain, t)) for t in texts) >= 22
+    assert [spans(ours, t) for t in texts] == [spans(plain, t) for t in texts]
 
 
 @pytest.mark.parametrize("text,entity,place", [

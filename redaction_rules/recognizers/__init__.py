@@ -10,6 +10,7 @@ recognizer is not here: it is built per record, not once per engine.
 """
 from redaction_rules.recognizers.birthplace_recognizer import BirthplaceRecognizer
 from redaction_rules.recognizers.digit_group_phone_recognizer import DigitGroupPhoneRecognizer
+from redaction_rules.recognizers.immigration_remark_recognizer import ImmigrationRemarkRecognizer
 from redaction_rules.recognizers.immigration_status_recognizer import ImmigrationStatusRecognizer
 from redaction_rules.recognizers.international_address_recognizer import InternationalAddressRecognizer
 from redaction_rules.recognizers.offline_email_recognizer import OfflineEmailRecognizer
@@ -24,6 +25,7 @@ from redaction_rules.recognizers.street_address_recognizer import StreetAddressR
 REGISTRY = {
     "BirthplaceRecognizer": BirthplaceRecognizer,
     "DigitGroupPhoneRecognizer": DigitGroupPhoneRecognizer,
+    "ImmigrationRemarkRecognizer": ImmigrationRemarkRecognizer,
     "ImmigrationStatusRecognizer": ImmigrationStatusRecognizer,
     "InternationalAddressRecognizer": InternationalAddressRecognizer,
     "NanpPhoneRecognizer": NanpPhoneRecognizer,
