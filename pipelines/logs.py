@@ -159,11 +159,12 @@ def failed_step(exc: BaseException) -> str | None:
 
 
 def stage_of(step: str | None) -> str | None:
-    """`ShieldFeed/RedactFreeText/Redact` -> `RedactFreeText`: the composite transform a step belongs to."""
+    """The stage a Beam step belongs to: `ShieldFeed/RedactFreeText/Redact` -> `RedactFreeText`
+    (the data's path has a stage a composite); every step of `WriteRun` -> `WriteRun`."""
     if not step:
         return None
     parts = step.split("/")
-    return parts[1] if len(parts) > 1 and parts[0] in ("ShieldFeed", "WriteRun") else parts[0]
+    return parts[1] if len(parts) > 1 and parts[0] == "ShieldFeed" else parts[0]
 
 
 def value_free_traceback(exc: BaseException) -> list[str]:

@@ -133,10 +133,9 @@ SHIELD_STAGES = ("Read", "Parse", "FindRepeatedIds", "Exclude", "ApplyContract",
 
 def _report_stage(step: str) -> str:
     """Beam's step names as the report groups them: the data's stages, writing, progress, the rest."""
-    parts = step.split("/")
-    if parts[0] == "WriteRun":
+    stage = logs.stage_of(step)
+    if stage == "WriteRun":
         return "Write"
-    stage = parts[1] if parts[0] == "ShieldFeed" and len(parts) > 1 else ""
     if stage.startswith("Progress"):
         return "Progress"
     return stage if stage in SHIELD_STAGES else "other"

@@ -281,3 +281,11 @@ def test_evaluate_text_prints_its_table_and_nothing_on_stderr(tmp_path):
     done = _cli("evaluate-text", "--dataset", str(dataset))
     assert done.returncode == 0, done.stderr
     assert done.stderr == "" and "character recall" in done.stdout and "PERSON" in done.stdout
+
+
+def test_a_failed_step_is_named_by_its_stage_for_the_hint():
+    from pipelines.logs import stage_of
+    from pipelines.run import STAGE_HINTS
+    assert stage_of("ShieldFeed/RedactFreeText/Redact/ParDo(_Redact)") == "RedactFreeText"
+    assert stage_of("WriteRun/WriteFeed/MergeRuns") == "WriteRun"
+    assert {stage_of(f"ShieldFeed/{s}/X") for s in STAGE_HINTS if s != "WriteRun"} | {stage_of("WriteRun/X")} == set(STAGE_HINTS)
