@@ -159,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
              describe the run, DIR/run.log (owner-only) holds its log and, on failure, a
              value-free traceback."""),
          epilog=_epilog(RUN_EXAMPLES, BEAM_OPTIONS, EXIT_CODES))
-    _add(sub, "demo", func=_lazy("pipelines.demo", "command"), arguments=_lazy_demo_arguments, beam=True,
+    _add(sub, "demo", func=_lazy("pipelines.demo", "command"), arguments=_lazy("pipelines.demo", "add_arguments"), beam=True,
          common=common, help="generate synthetic records and run the 2009 ICE contract on them",
          epilog=_epilog("example:\n  feedshield demo --out out/demo --count 500", BEAM_OPTIONS, EXIT_CODES))
     _add(sub, "fixtures", func=_fixtures, arguments=_fixtures_arguments, common=common,
@@ -191,11 +191,6 @@ def build_parser() -> argparse.ArgumentParser:
          help="print a shell completion script",
          epilog="example:\n  feedshield completion bash > /etc/bash_completion.d/feedshield")
     return parser
-
-
-def _lazy_demo_arguments(p):
-    from pipelines.demo import add_arguments
-    add_arguments(p)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -31,8 +31,7 @@ class _Parse(beam.DoFn):
                 "src": element["src"],
                 "reason": f"line {line} of file {self.file_names[index]}: {reason}",
                 "problem": reason,
-                # the line itself, readable: a lone surrogate or a bad byte cannot be written as is
-                "line": element["raw"].decode("utf-8", errors="replace").encode("utf-8", errors="replace").decode("utf-8"),
+                "line": element["raw"].decode("utf-8", errors="replace"),
             })
             return
         yield {"src": element["src"], "record": record}

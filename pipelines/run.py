@@ -320,11 +320,6 @@ def summary(manifest: dict, out_dir: Path) -> str:
     return "\n".join(lines)
 
 
-def add_arguments(parser) -> None:
-    from pipelines.options import add_run_arguments
-    add_run_arguments(parser)
-
-
 def command(args, beam_args: list[str]) -> int:
     result = execute(RunRequest.from_args(args), beam_args)
     return report_result(result)
