@@ -90,7 +90,8 @@ def configure(level: str = "info", fmt: str = "text") -> None:
                 root.removeHandler(handler)
         CONSOLE.addFilter(_OnlyFeedshield())
         root.addHandler(CONSOLE)
-    root.setLevel(logging.DEBUG)
+    # only feedshield's own logger at DEBUG: its records reach the root's handlers whatever the root's
+    # level, while Beam's and Presidio's debug calls stay as cheap as their default level makes them
     CONSOLE.setLevel(level.upper())
     CONSOLE.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     logger().setLevel(logging.DEBUG)
