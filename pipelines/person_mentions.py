@@ -12,7 +12,8 @@ A mention may be of several kinds; "all" counts each once.
 import re
 from collections import defaultdict
 
-from redaction_rules.recognizers.gazetteers import english_key, load
+from redaction_rules.name_repeats import at_sentence_start
+from redaction_rules.recognizers.gazetteers import english_key, load, without_possessive
 
 KINDS = ("all", "one word", "sentence start", "possessive", "common-word name", "ALL CAPS", "lower case",
          "hyphen or particle", "nickname")
@@ -20,7 +21,6 @@ PARTICLES = frozenset({"de", "da", "das", "do", "dos", "del", "della", "di", "du
                        "le", "la", "al", "el", "bin", "ibn", "ben", "binti", "st", "mac", "abu", "ould"})
 PERSON_TYPES = frozenset({"PERSON", "PER"})
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)$")
 
 
 def kinds_of(text: str, start: int, end: int) -> set[str]:
@@ -29,12 +29,12 @@ def kinds_of(text: str, start: int, end: int) -> set[str]:
     kinds = {"all"}
     if len(words) == 1:
         kinds.add("one word")
-    if _SENTENCE_START.search(text, 0, start):
+    if at_sentence_start(text, start):
         kinds.add("sentence start")
     if mention.endswith(("'s", "’s")) or text[end:end + 2] in ("'s", "’s"):
         kinds.add("possessive")
     common = load()["common_english"]
-    if any(english_key(w.rstrip("'’s")) in common for w in words):
+    if any(english_key(without_possessive(w)) in common for w in words):
         kinds.add("common-word name")
     if any(c.isalpha() for c in mention) and mention.isupper():
         kinds.add("ALL CAPS")

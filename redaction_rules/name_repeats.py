@@ -20,15 +20,28 @@ import re
 from presidio_analyzer import RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from redaction_rules.recognizers.gazetteers import without_possessive
+
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_POSSESSIVE = re.compile(r"['’]s?$")
-_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)$")
 _AFTER_AND = re.compile(r"\s+(?:and|&)\s+((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+)?)")
 _BEFORE_AND = re.compile(r"((?:[A-Z][\w'’-]+\s+)?[A-Z][\w'’-]+)\s+(?:and|&)\s+$")
 
 
+def at_sentence_start(text: str, start: int) -> bool:
+    """Whether a word at `start` begins the text, a line, or a sentence ("." "!" "?" and a space).
+
+    Walks back over the space before the word only, not over the text."""
+    if start == 0:
+        return True
+    i = start
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    gap = text[i:start]
+    return "\n" in gap or (bool(gap) and i > 0 and text[i - 1] in ".!?")
+
+
 def _mid_sentence(text: str, start: int) -> bool:
-    return not _SENTENCE_START.search(text, 0, start)
+    return not at_sentence_start(text, start)
 
 
 def with_repeated_names(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
@@ -38,7 +51,7 @@ def with_repeated_names(text: str, results: list[RecognizerResult]) -> list[Reco
     caseless = text.isupper() or text.islower()
     parts: dict[str, float] = {}
     for r in names:
-        words = [_POSSESSIVE.sub("", w) for w in _WORD.findall(text, r.start, r.end)]
+        words = [without_possessive(w) for w in _WORD.findall(text, r.start, r.end)]
         if len(words) < 2:
             continue
         for word in words:
@@ -49,7 +62,7 @@ def with_repeated_names(text: str, results: list[RecognizerResult]) -> list[Reco
         covered[r.start:r.end] = b"\x01" * (r.end - r.start)
     added = []
     for m in _WORD.finditer(text):
-        word = _POSSESSIVE.sub("", m.group())
+        word = without_possessive(m.group())
         if word not in parts or covered[m.start()]:
             continue
         if word.lower() in STOP_WORDS and not _mid_sentence(text, m.start()):

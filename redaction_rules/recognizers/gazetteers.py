@@ -39,6 +39,20 @@ def load() -> dict[str, frozenset]:
         return {key: frozenset(values) for key, values in json.load(handle).items()}
 
 
+# Personal titles by the sex they name, as records code it: the record's recognizer matches a removed
+# person's title and surname by them, and the name recognizer takes any surname after one.
+PERSONAL_TITLES = {"M": ("mr", "mister"), "F": ("ms", "mrs", "miss", "mz")}
+
+
+def without_possessive(word: str) -> str:
+    """`Garcia's`, `Jones'` -> `Garcia`, `Jones`: the name a possessive belongs to."""
+    if word.endswith(("'s", "’s")):
+        return word[:-2]
+    if word.endswith(("'", "’")):
+        return word[:-1]
+    return word
+
+
 def english_key(word: str) -> str:
     """A word as wordfreq keys it, so that the English word lists answer as wordfreq would."""
     return unicodedata.normalize("NFC", word).casefold()

@@ -35,7 +35,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from redaction_rules.recognizers import gazetteers
-from redaction_rules.recognizers.gazetteers import english_key
+from redaction_rules.recognizers.gazetteers import english_key, without_possessive
 from redaction_rules.recognizers.street_address_recognizer import SUFFIXES
 
 TITLES = {"mr", "mrs", "ms", "miss", "mister", "madam", "dr", "prof", "sir", "officer", "sgt", "det", "lt",
@@ -49,8 +49,7 @@ _CUE = re.compile(
 _CUE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _STREET_WORDS = frozenset(SUFFIXES.split("|"))
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*\.?|\S")
-_POSSESSIVE = re.compile(r"['’]s?$")
-PERSONAL_TITLES = {"mr", "mrs", "ms", "miss", "mister", "mz"}
+PERSONAL_TITLES = frozenset(title for titles in gazetteers.PERSONAL_TITLES.values() for title in titles)
 # After a personal title any capitalised word is a surname ("Mrs. May", "Mr. Will"), but these ("MR AND MRS").
 _NOT_AFTER_TITLE = frozenset({"and", "or", "the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "by",
                               "from", "is", "was", "said", "stated"})
@@ -71,7 +70,7 @@ class PersonNameRecognizer(EntityRecognizer):
         self._ordinary_english, self._common_english = lists["ordinary_english"], lists["common_english"]
 
     def _is_name(self, token: str, caseless: bool) -> bool:
-        word = _POSSESSIVE.sub("", token.rstrip("."))
+        word = without_possessive(token.rstrip("."))
         if not word:
             return False
         if len(word) == 1:  # an initial, "J." or "B"
@@ -141,7 +140,7 @@ class PersonNameRecognizer(EntityRecognizer):
             if token.group().rstrip(".").lower() not in PERSONAL_TITLES:
                 continue
             j = i + 2 if tokens[i + 1].group() == "." and i + 2 < len(tokens) else i + 1
-            word = _POSSESSIVE.sub("", tokens[j].group().rstrip("."))
+            word = without_possessive(tokens[j].group().rstrip("."))
             if len(word) > 1 and word.isalpha() and (word[0].isupper() or caseless) and word.lower() not in _NOT_AFTER_TITLE:
                 spans.append((tokens[j].start(), tokens[j].end()))
         return spans
@@ -169,7 +168,8 @@ class PersonNameRecognizer(EntityRecognizer):
             before = tokens[i - 1].group().rstrip(".").lower() if i else ""
             if words == 1 and not caseless and j < len(tokens) and self._surname_after(tokens, i, j):
                 j, words = j + 1, 2
-            possessive = words == 1 and j == i + 1 and not caseless and _POSSESSIVE.search(tokens[i].group())
+            token = tokens[i].group()
+            possessive = words == 1 and j == i + 1 and not caseless and without_possessive(token) != token
             if (words >= 2 or (words == 1 and before in TITLES) or possessive
                     or (words == 1 and j == i + 1 and not caseless and self._lone_name(tokens, i))):
                 results.append(RecognizerResult("PERSON", tokens[i].start(), tokens[j - 1].end(), self.SCORE))

@@ -28,10 +28,11 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from redaction_rules.case_folding import fold_case
 from redaction_rules.recognizers.birthplace_recognizer import demonyms_by_country
 from redaction_rules.disclosure_policy import date_spellings, places_to_remove
+from redaction_rules.recognizers.gazetteers import PERSONAL_TITLES
 from redaction_rules.recognizers.phrase_index import PhraseIndex
 
 KEPT = "KEPT"  # text the contract lets the recipient see: kept names, charges
-_TITLES = {"M": ("mr", "mister"), "F": ("ms", "mrs", "miss", "mz")}
+_TITLES = PERSONAL_TITLES
 _ALL_TITLES = ("mr", "mrs", "ms", "miss", "mister", "mz", "dr", "p/o", "officer", "det", "sgt")
 _DIGIT_RUN = re.compile(r"(?<![\w])[+(]?\d[\d\s().-]{5,}\d(?!\w)")
 # Identifier fields compared by their digits, when they have enough of them.
