@@ -4,10 +4,10 @@ Beam's local runner gives its counters back only when the pipeline ends,
 and its `run()` returns only then. A runner whose `run()` returns while
 the job is still running (Dataflow's) serves its counters live: the
 watcher then reads them (`runner_counts`). Otherwise the workers say it
-themselves: each DoFn instance that decides where
-records go keeps a `Beacon` and rewrites a small JSON file of its counts
-in the run's staging folder at most every `Beacon.EVERY` seconds (and when
-its bundle ends). The driver's `ProgressWatcher` sums those files once a
+themselves: a counting step (`CountProgress`) beside each place where
+records' fate is decided keeps a `Beacon`, which rewrites a small JSON
+file of its counts in the run's staging folder at most every
+`Beacon.EVERY` seconds (and when its bundle ends). The driver's `ProgressWatcher` sums those files once a
 second: a live bar on a terminal (tqdm), or a log line every
 `--progress-every` on anything else (cron, systemd, Airflow). The files
 hold counts only, go through Beam's `FileSystems`, and are removed with
@@ -26,12 +26,16 @@ PROGRESS_DIR = "_progress"
 READ, PUBLISHED, WITHHELD = "read", "published", "withheld"
 
 
+def _zero() -> dict[str, int]:
+    return {READ: 0, PUBLISHED: 0, WITHHELD: 0}
+
+
 class Beacon:
     EVERY = 2.0
 
     def __init__(self, staging: str):
         self.path = FileSystems.join(staging, PROGRESS_DIR, f"{uuid.uuid4().hex}.json")
-        self.counts = {READ: 0, PUBLISHED: 0, WITHHELD: 0}
+        self.counts = _zero()
         self.written = 0.0
 
     def add(self, name: str, n: int = 1) -> None:
@@ -49,7 +53,7 @@ class Beacon:
 
 
 def read_beacons(staging: str) -> dict[str, int]:
-    total = {READ: 0, PUBLISHED: 0, WITHHELD: 0}
+    total = _zero()
     try:
         matches = FileSystems.match([FileSystems.join(staging, PROGRESS_DIR, "*.json")])[0].metadata_list
     except Exception:
@@ -72,7 +76,7 @@ def runner_counts(result) -> dict[str, int] | None:
         counters = result.metrics().query(MetricsFilter().with_namespace("feedshield"))["counters"]
     except Exception:
         return None
-    total = {READ: 0, PUBLISHED: 0, WITHHELD: 0}
+    total = _zero()
     for counter in counters:
         name, value = counter.key.metric.name, int(counter.attempted or 0)
         if name == "input_lines":

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from redaction_rules.case_folding import fold_case
 from redaction_rules.contract import ROLE_ENTITIES, Contract
 from redaction_rules.operators import hundred_block
-from redaction_rules.recognizers import KEPT
+from redaction_rules.recognizers import KEPT, gazetteers
 
 _TITLE_WORDS = {"mr", "mrs", "ms", "miss", "mister", "dr", "deft", "comp", "wit", "p/o", "officer", "the",
                 "defendant", "complainant", "victim", "witness", "aka"}
@@ -46,17 +46,15 @@ _MODEL_YEAR = re.compile(r"^(?:(?:19|20)\d{2}|'?\d{2})\s+")
 
 def _is_vehicle(text: str) -> bool:
     """'2016 Kia', 'Honda Civic', 'Chevy Impala LT': a make, a model or both, after a model year."""
-    from redaction_rules.recognizers.gazetteers import load
     name = _MODEL_YEAR.sub("", " ".join(fold_case(text.strip(_EDGE_PUNCTUATION)).split()))
-    lists = load()
+    lists = gazetteers.load()
     words = name.split()
     return bool(words) and (name in lists["vehicles"] or (words[0] in lists["vehicle_makes"] and len(words) <= 4))
 
 
 def _known_multiword_place(text: str) -> bool:
-    from redaction_rules.recognizers.gazetteers import load
     place = " ".join(fold_case(text.strip(_EDGE_PUNCTUATION)).split())
-    return (" " in place or "-" in place) and place in load()["places"]
+    return (" " in place or "-" in place) and place in gazetteers.load()["places"]
 # Not DATE_TIME: an age, a duration or the incident's date is not the removed
 # person's; their date of birth is found as theirs (disclosure_policy.date_spellings).
 ATTRIBUTES = {"PLACE_OF_BIRTH", "NATIONALITY", "NRP", "IMMIGRATION_STATUS", "PHONE_NUMBER",
