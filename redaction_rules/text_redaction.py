@@ -45,11 +45,18 @@ _MODEL_YEAR = re.compile(r"^(?:(?:19|20)\d{2}|'?\d{2})\s+")
 
 
 def _is_vehicle(text: str) -> bool:
-    """'2016 Kia', 'Honda Civic', 'Chevy Impala LT': a make, a model or both, after a model year."""
+    """'2016 Kia', 'Kia', 'Honda Civic', 'Chevy Impala LT': a make or a model, or a make and its model.
+
+    Several words are a vehicle only when their first two are a make and its
+    model: a make is also a name ("Lincoln", "Mercedes"), and "Lincoln Jones"
+    or "Mercedes Garcia" filed as an organization stays redacted.
+    """
     name = _MODEL_YEAR.sub("", " ".join(fold_case(text.strip(_EDGE_PUNCTUATION)).split()))
-    lists = gazetteers.load()
     words = name.split()
-    return bool(words) and (name in lists["vehicles"] or (words[0] in lists["vehicle_makes"] and len(words) <= 4))
+    lists = gazetteers.load()
+    if len(words) == 1:
+        return name in lists["vehicles"] or name in lists["vehicle_makes"]
+    return len(words) <= 4 and " ".join(words[:2]) in lists["vehicles"]
 
 
 def _known_multiword_place(text: str) -> bool:

@@ -292,3 +292,10 @@ def test_a_name_that_is_also_a_make_stays_a_name():
     text = "Witness Ford said the Kia was grey."
     results = [_result("PERSON", text, "Ford", 0.85), _result("ORGANIZATION", text, "Kia", 0.85)]
     assert TextRedactor(ICE).redact(text, results).text == "Witness <PERSON> said the Kia was grey."
+
+
+@pytest.mark.parametrize("name", ["Mercedes Garcia", "Lincoln Jones", "Ford Williams"])
+def test_a_name_that_begins_with_a_make_filed_as_an_organization_is_still_redacted(name):
+    text = f"The complainant said {name} threatened her."
+    results = [_result("ORGANIZATION", text, name, 0.85)]
+    assert TextRedactor(ICE).redact(text, results).text == "The complainant said <ORGANIZATION> threatened her."

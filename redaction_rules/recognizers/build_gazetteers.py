@@ -78,9 +78,14 @@ _MAKE_SHORTHAND = {"chevy": "chevrolet", "vw": "volkswagen", "mercedes": "merced
 def _vehicles() -> set[str]:
     """Makes, models and 'make model' as narratives write vehicles, from faker-vehicle's list."""
     names = set(_MAKE_SHORTHAND)
+    shorthands = {}
+    for short, make in _MAKE_SHORTHAND.items():
+        shorthands.setdefault(make, []).append(short)
     for vehicle in faker_vehicles:
         make, model = vehicle["Make"].lower(), " ".join(vehicle["Model"].lower().split())
         names |= {make, model, f"{make} {model}", f"{make} {model.split()[0]}", model.split()[0]}
+        for short in shorthands.get(make, ()):  # "Chevy Impala"
+            names |= {f"{short} {model}", f"{short} {model.split()[0]}"}
     return {name for name in names if len(name) >= 2}
 
 
