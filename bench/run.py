@@ -77,7 +77,7 @@ def timed(name: str, records: int, work, *args) -> dict:
 
 def passthrough(records_path: Path, out: Path, beam_args: list[str]) -> int:
     def drop_one_field(element):
-        record = json.loads(element["raw"])
+        record = json.loads(element.raw)
         record.pop("narrative", None)
         return json.dumps(record)
 

@@ -15,12 +15,11 @@ import logging
 
 import fixtures
 from bench.run import clocked
-from pipelines.apply_contract import _Shape
-from pipelines.redact import _Redact
-from pipelines.verify import _Gate
 from redaction_rules.contract_loader import CONTRACTS_DIR, load_contract
 from redaction_rules.engine import load_engine_config
-from redaction_rules.shaping import get_at
+from redaction_rules.record_redactor import RecordRedactor
+from redaction_rules.shaping import RecordShaper, get_at
+from redaction_rules.verification import VerificationGate
 
 CONTRACT = CONTRACTS_DIR / "ice-pars-2009.yaml"
 
@@ -28,17 +27,16 @@ CONTRACT = CONTRACTS_DIR / "ice-pars-2009.yaml"
 def measure(count: int, seed: int, batch_size: int = 64) -> list[tuple[str, float]]:
     """(step, seconds) for `count` records; recognizers are indented under the analyzer."""
     contract = load_contract(CONTRACT).contract
-    shape, redact, gate = _Shape(contract, None), _Redact(contract, load_engine_config()), _Gate(contract)
-    for stage in (shape, redact, gate):
-        stage.setup()
+    shaper, redactor, gate = RecordShaper(contract, None), RecordRedactor(contract, load_engine_config()), \
+        VerificationGate(contract)
     records = [record for record, _ in fixtures.generate(count, seed)]
     steps = []
 
-    shaped, seconds = clocked(lambda: [e for r in records for e in shape.process({"record": r, "source": "bench"})])
+    shaped, seconds = clocked(lambda: [(r, *shaper.shape(r)) for r in records])
     steps.append(("shape (contract, operators)", seconds))
-    texts = [text for e in shaped for text in _texts(e)]
+    texts = [get_at(output, loc) for _, output, locs in shaped for loc in locs]
 
-    engine = redact.engine
+    engine = redactor.engine
     nlp = engine.nlp_engine.nlp[engine.config.language]
     _, seconds = clocked(lambda: list(nlp.pipe(texts, batch_size=batch_size)))
     steps.append(("spaCy NER alone (baseline)", seconds))
@@ -53,15 +51,11 @@ def measure(count: int, seed: int, batch_size: int = 64) -> list[tuple[str, floa
     steps.append(("analyzer: NER, recognizers, passes", seconds))
 
     redacted, seconds = clocked(lambda: [out for i in range(0, len(shaped), batch_size)
-                                        for out in redact.process(shaped[i:i + batch_size])])
+                                        for out in redactor.redact(shaped[i:i + batch_size])])
     steps.append(("text redaction stage (analyzer included)", seconds))
-    _, seconds = clocked(lambda: [out for e in redacted for out in gate.process(e)])
+    _, seconds = clocked(lambda: [gate.check(r, out.output) for (r, _, _), out in zip(shaped, redacted)])
     steps.append(("verification gate", seconds))
     return steps
-
-
-def _texts(element: dict) -> list[str]:
-    return [get_at(element["output"], loc) for loc in element["texts"]]
 
 
 def report(steps: list[tuple[str, float]], count: int) -> str:

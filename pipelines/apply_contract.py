@@ -3,12 +3,12 @@ import apache_beam as beam
 from apache_beam import pvalue
 from apache_beam.metrics import Metrics
 
-from pipelines.quarantine import QUARANTINE, quarantined
+from pipelines.elements import QUARANTINE, Parsed, Quarantined, Shaped
 from redaction_rules.contract import Contract
 from redaction_rules.shaping import RecordShaper
 
 
-class _Shape(beam.DoFn):
+class ShapeDoFn(beam.DoFn):
     def __init__(self, contract: Contract, key: bytes | None):
         self.contract = contract
         self.key = key
@@ -17,14 +17,15 @@ class _Shape(beam.DoFn):
         self.shaper = RecordShaper(self.contract, self.key)
         self.failed = Metrics.counter("feedshield", "quarantined_shaping")
 
-    def process(self, element):
+    def process(self, element: Parsed):
         try:
-            output, texts = self.shaper.shape(element["record"])
+            output, texts = self.shaper.shape(element.record)
         except Exception as exc:  # withheld, never passed through: the reason names the error type only
             self.failed.inc()
-            yield pvalue.TaggedOutput(QUARANTINE, quarantined(element, "apply_contract", [f"shaping failed: {type(exc).__name__}"]))
+            yield pvalue.TaggedOutput(QUARANTINE, Quarantined.of(
+                element, "apply_contract", [f"shaping failed: {type(exc).__name__}"]))
             return
-        yield {**element, "output": output, "texts": texts}
+        yield Shaped(element.src, element.record, output, tuple(texts))
 
 
 class ApplyContract(beam.PTransform):
@@ -36,4 +37,6 @@ class ApplyContract(beam.PTransform):
         self.key = key
 
     def expand(self, records):
-        return records | "ShapeByContract" >> beam.ParDo(_Shape(self.contract, self.key)).with_outputs(QUARANTINE, main="records")
+        return records | "ShapeByContract" >> (beam.ParDo(ShapeDoFn(self.contract, self.key))
+                                               .with_input_types(Parsed).with_output_types(Shaped)
+                                               .with_outputs(QUARANTINE, main="records"))

@@ -3,18 +3,17 @@ import apache_beam as beam
 from apache_beam import pvalue
 from apache_beam.metrics import Metrics
 
+from pipelines.elements import EXCLUDED, Parsed
 from redaction_rules.contract import Contract
 from redaction_rules.exclusions import exclusion_rule
 
-EXCLUDED = "excluded"
 
-
-class _Exclude(beam.DoFn):
+class ExcludeDoFn(beam.DoFn):
     def __init__(self, contract: Contract):
         self.contract = contract
 
-    def process(self, element):
-        rule = exclusion_rule(element["record"], self.contract)
+    def process(self, element: Parsed):
+        rule = exclusion_rule(element.record, self.contract)
         if rule is None:
             yield element
         else:
@@ -30,4 +29,6 @@ class ExcludeRecords(beam.PTransform):
         self.contract = contract
 
     def expand(self, records):
-        return records | "ApplyExclusions" >> beam.ParDo(_Exclude(self.contract)).with_outputs(EXCLUDED, main="records")
+        return records | "ApplyExclusions" >> (beam.ParDo(ExcludeDoFn(self.contract))
+                                              .with_input_types(Parsed).with_output_types(Parsed)
+                                              .with_outputs(EXCLUDED, main="records"))

@@ -8,12 +8,11 @@ import apache_beam as beam
 from apache_beam import pvalue
 from apache_beam.metrics import Metrics
 
+from pipelines.elements import DEAD_LETTER, DeadLetter, Line, Parsed
 from redaction_rules.record_parser import RecordParser
 
-DEAD = "dead_letter"
 
-
-class _Parse(beam.DoFn):
+class ParseDoFn(beam.DoFn):
     def __init__(self, schema: dict, file_names: list[str]):
         self.schema = schema
         self.file_names = file_names
@@ -22,19 +21,16 @@ class _Parse(beam.DoFn):
     def setup(self):
         self.parser = RecordParser(self.schema)
 
-    def process(self, element):
-        record, reason = self.parser.parse(element["raw"])
+    def process(self, element: Line):
+        record, reason = self.parser.parse(element.raw)
         if record is None:
             self.dead.inc()
-            index, line = element["src"]
-            yield pvalue.TaggedOutput(DEAD, {
-                "src": element["src"],
-                "reason": f"line {line} of file {self.file_names[index]}: {reason}",
-                "problem": reason,
-                "line": element["raw"].decode("utf-8", errors="replace"),
-            })
+            index, line = element.src
+            yield pvalue.TaggedOutput(DEAD_LETTER, DeadLetter(
+                element.src, f"line {line} of file {self.file_names[index]}: {reason}", reason,
+                element.raw.decode("utf-8", errors="replace")))
             return
-        yield {"src": element["src"], "record": record}
+        yield Parsed(element.src, record)
 
 
 class ParseRecords(beam.PTransform):
@@ -46,4 +42,6 @@ class ParseRecords(beam.PTransform):
         self.file_names = file_names
 
     def expand(self, lines):
-        return lines | "ParseAndValidate" >> beam.ParDo(_Parse(self.schema, self.file_names)).with_outputs(DEAD, main="records")
+        return lines | "ParseAndValidate" >> (beam.ParDo(ParseDoFn(self.schema, self.file_names))
+                                              .with_input_types(Line).with_output_types(Parsed)
+                                              .with_outputs(DEAD_LETTER, main="records"))

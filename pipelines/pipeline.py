@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import apache_beam as beam
 
 from pipelines.apply_contract import ApplyContract
+from pipelines.elements import DeadLetter, Quarantined
 from pipelines.exclude import ExcludeRecords
 from pipelines.inputs import InputFile
 from pipelines.parse import ParseRecords
@@ -23,7 +24,7 @@ from pipelines.write import WriteShards, WriteTally, WriteJsonFile
 from redaction_rules.contract import Contract
 from redaction_rules.engine import EngineConfig
 
-FEED, QUARANTINE, DEAD_LETTER = "feed", "quarantine", "dead-letter"
+FEED_DIR, QUARANTINE_DIR, DEAD_LETTER_DIR = "feed", "quarantine", "dead-letter"
 COUNTS_FILE, ENTITIES_FILE, REPEATS_FILE, REASONS_FILE, RUNS = (
     "_counts.json", "_entities.json", "_repeats.json", "_reasons.json", "_runs")
 _INDEX = re.compile(r"\[\d+\]")
@@ -63,7 +64,7 @@ class ShieldFeed(beam.PTransform):
         repeats = parsed.records | "FindRepeatedIds" >> FindRepeatedIds()
         kept = parsed.records | "Exclude" >> ExcludeRecords(plan.contract)
         shaped = kept.records | "ApplyContract" >> ApplyContract(plan.contract, plan.key)
-        redacted = shaped.records | "RedactFreeText" >> RedactFreeText(plan.contract, plan.engine, plan.engine.batch_size)
+        redacted = shaped.records | "RedactFreeText" >> RedactFreeText(plan.contract, plan.engine)
         verified = redacted.records | "Verify" >> VerifyRecords(plan.contract)
         quarantine = ((shaped.quarantine, redacted.quarantine, verified.quarantine)
                       | "GatherQuarantine" >> beam.Flatten())
@@ -85,27 +86,29 @@ class WriteRun(beam.PTransform):
         staging, shards = self.plan.staging, self.plan.feed_shards
         join = beam.io.filesystems.FileSystems.join
         runs = lambda name: join(staging, RUNS, name)  # noqa: E731
-        outputs["feed"] | "WriteFeed" >> WriteShards(join(staging, FEED), shards, lambda e: e["output"], runs(FEED))
-        outputs["quarantine"] | "WriteQuarantine" >> WriteShards(join(staging, QUARANTINE), 1, lambda e: e, runs(QUARANTINE))
-        outputs["dead_letter"] | "WriteDeadLetter" >> WriteShards(join(staging, DEAD_LETTER), 1, lambda e: e, runs(DEAD_LETTER))
+        outputs["feed"] | "WriteFeed" >> WriteShards(join(staging, FEED_DIR), shards, lambda e: e.output, runs(FEED_DIR))
+        outputs["quarantine"] | "WriteQuarantine" >> WriteShards(join(staging, QUARANTINE_DIR), 1, Quarantined._asdict,
+                                                                   runs(QUARANTINE_DIR))
+        outputs["dead_letter"] | "WriteDeadLetter" >> WriteShards(join(staging, DEAD_LETTER_DIR), 1, DeadLetter._asdict,
+                                                                 runs(DEAD_LETTER_DIR))
         dispositions = (
             outputs["feed"] | "PublishedKey" >> beam.Map(lambda _: ("published", 1)),
-            outputs["quarantine"] | "QuarantinedKey" >> beam.Map(lambda e: (f"quarantined:{e['stage']}", 1)),
+            outputs["quarantine"] | "QuarantinedKey" >> beam.Map(lambda e: (f"quarantined:{e.stage}", 1)),
             outputs["dead_letter"] | "DeadLetterKey" >> beam.Map(lambda _: ("dead_lettered", 1)),
             outputs["excluded"] | "ExcludedKey" >> beam.Map(lambda rule: (f"excluded:{rule}", 1)),
         ) | "AllDispositions" >> beam.Flatten()
         dispositions | "Counts" >> WriteTally(join(staging, COUNTS_FILE))
         reasons = (
-            outputs["dead_letter"] | "DeadLetterReasons" >> beam.Map(lambda e: (f"dead letter: {_kind(e['problem'])}", 1)),
+            outputs["dead_letter"] | "DeadLetterReasons" >> beam.Map(lambda e: (f"dead letter: {_kind(e.problem)}", 1)),
             outputs["quarantine"] | "QuarantineReasons" >> beam.FlatMap(
-                lambda e: [(f"quarantined in {e['stage']}: {_kind(r)}", 1) for r in e["reasons"]]),
+                lambda e: [(f"quarantined in {e.stage}: {_kind(r)}", 1) for r in e.reasons]),
         ) | "AllReasons" >> beam.Flatten()
         reasons | "Reasons" >> WriteTally(join(staging, REASONS_FILE))
         (outputs["repeats"]
          | "GatherRepeats" >> beam.combiners.ToList()
          | "WriteRepeats" >> beam.ParDo(WriteJsonFile(join(staging, REPEATS_FILE), sort=True)))
         (outputs["redacted"]
-         | "EntityCounts" >> beam.FlatMap(lambda e: e["entities"].items())
+         | "EntityCounts" >> beam.FlatMap(lambda e: e.entities.items())
          | "Entities" >> WriteTally(join(staging, ENTITIES_FILE)))
         return outputs
 

@@ -23,6 +23,8 @@ import apache_beam as beam
 from apache_beam.io.filesystems import CompressionTypes, FileSystems
 from apache_beam.metrics import Metrics
 
+from pipelines.elements import Line
+
 LINES_PER_CHUNK = 500
 MAX_COMPRESSED_CHUNKS = 8
 
@@ -110,7 +112,7 @@ class _ReadChunk(beam.DoFn):
     def process(self, chunk: Chunk):
         for number, raw in iter_chunk(chunk):
             self.lines.inc()
-            yield {"src": (chunk.index, number), "raw": raw}
+            yield Line((chunk.index, number), raw)
 
 
 class ReadJsonLines(beam.PTransform):
@@ -122,4 +124,4 @@ class ReadJsonLines(beam.PTransform):
         # Create shuffles its elements: the chunks, not the lines, are spread over workers
         return (pbegin
                 | "Chunks" >> beam.Create(self.chunks)
-                | "ReadChunks" >> beam.ParDo(_ReadChunk()))
+                | "ReadChunks" >> beam.ParDo(_ReadChunk()).with_output_types(Line))

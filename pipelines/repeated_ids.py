@@ -12,9 +12,13 @@ import hashlib
 import apache_beam as beam
 
 
-def _id_digest(element) -> tuple[bytes, tuple[int, int]]:
-    record_id = element["record"]["record_id"]
-    return hashlib.blake2b(record_id.encode("utf-8"), digest_size=16).digest(), element["src"]
+
+from pipelines.elements import Parsed, Src
+
+
+def _id_digest(element: Parsed) -> tuple[bytes, Src]:
+    record_id = element.record["record_id"]
+    return hashlib.blake2b(record_id.encode("utf-8"), digest_size=16).digest(), element.src
 
 
 def _repeats(keyed) -> list[tuple[tuple[int, int], tuple[int, int]]]:

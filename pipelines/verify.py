@@ -3,12 +3,12 @@ import apache_beam as beam
 from apache_beam import pvalue
 from apache_beam.metrics import Metrics
 
-from pipelines.quarantine import QUARANTINE, quarantined
+from pipelines.elements import QUARANTINE, Quarantined, Redacted
 from redaction_rules.contract import Contract
 from redaction_rules.verification import VerificationGate
 
 
-class _Gate(beam.DoFn):
+class GateDoFn(beam.DoFn):
     def __init__(self, contract: Contract):
         self.contract = contract
 
@@ -17,14 +17,14 @@ class _Gate(beam.DoFn):
         self.published = Metrics.counter("feedshield", "published")
         self.quarantined = Metrics.counter("feedshield", "quarantined_verification")
 
-    def process(self, element):
+    def process(self, element: Redacted):
         try:
-            reasons = self.gate.check(element["record"], element["output"])
+            reasons = self.gate.check(element.record, element.output)
         except Exception as exc:
             reasons = [f"verification failed: {type(exc).__name__}"]
         if reasons:
             self.quarantined.inc()
-            yield pvalue.TaggedOutput(QUARANTINE, quarantined(element, "verify", reasons))
+            yield pvalue.TaggedOutput(QUARANTINE, Quarantined.of(element, "verify", reasons, element.output))
         else:
             self.published.inc()
             yield element
@@ -38,4 +38,6 @@ class VerifyRecords(beam.PTransform):
         self.contract = contract
 
     def expand(self, records):
-        return records | "CheckForLeaks" >> beam.ParDo(_Gate(self.contract)).with_outputs(QUARANTINE, main="records")
+        return records | "CheckForLeaks" >> (beam.ParDo(GateDoFn(self.contract))
+                                             .with_input_types(Redacted).with_output_types(Redacted)
+                                             .with_outputs(QUARANTINE, main="records"))

@@ -49,7 +49,7 @@ class _SpillSortedRuns(beam.DoFn):
         self.buffer = []
 
     def process(self, element):
-        index, number = element["src"]
+        index, number = element.src
         self.buffer.append((index, number, _dumps(self.to_json(element))))
         if len(self.buffer) >= self.run_lines:
             yield self._spill()

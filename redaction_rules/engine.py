@@ -4,6 +4,7 @@ Never `AnalyzerEngine()` with no arguments: that loads en_core_web_lg and
 downloads it when missing. Here the model is named in configuration, must
 already be installed, and is loaded once per Beam worker (in `DoFn.setup`).
 """
+import logging
 from contextlib import nullcontext
 from functools import cached_property
 from importlib import resources
@@ -171,6 +172,8 @@ class Engine:
     """An analyzer plus the batch NLP step that feeds it."""
 
     def __init__(self, config: EngineConfig, warm_up_texts: int = 256):
+        # Presidio logs every recognizer it builds at INFO, and the record context builds one per record
+        logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
         self.config = config
         # spaCy fills its tokenizer cache only outside a memory zone: the
         # first texts a worker reads are analysed outside one, so that the

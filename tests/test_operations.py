@@ -154,7 +154,7 @@ def test_a_failed_step_is_named_with_what_to_do_and_a_value_free_traceback(expor
         raise KeyError(f"{SECRET} {record['persons'][1]['name']['last']}")
 
     monkeypatch.setattr(verification.VerificationGate, "check", check)
-    monkeypatch.setattr("pipelines.verify._Gate.process", lambda self, element: [self.gate.check(element["record"], element["output"])])
+    monkeypatch.setattr("pipelines.verify.GateDoFn.process", lambda self, element: [self.gate.check(element.record, element.output)])
     out = tmp_path / "out"
     code = main(["run", "--contract", str(ICE), "--input", str(export), "--output", str(out), "--as-of", AS_OF])
     err = capsys.readouterr().err
@@ -286,6 +286,6 @@ def test_evaluate_text_prints_its_table_and_nothing_on_stderr(tmp_path):
 def test_a_failed_step_is_named_by_its_stage_for_the_hint():
     from pipelines.logs import stage_of
     from pipelines.run import STAGE_HINTS
-    assert stage_of("ShieldFeed/RedactFreeText/Redact/ParDo(_Redact)") == "RedactFreeText"
+    assert stage_of("ShieldFeed/RedactFreeText/Redact/ParDo(RedactDoFn)") == "RedactFreeText"
     assert stage_of("WriteRun/WriteFeed/MergeRuns") == "WriteRun"
     assert {stage_of(f"ShieldFeed/{s}/X") for s in STAGE_HINTS if s != "WriteRun"} | {stage_of("WriteRun/X")} == set(STAGE_HINTS)

@@ -8,6 +8,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
+from pipelines.elements import Redacted
 from pipelines.read import MAX_COMPRESSED_CHUNKS, ReadJsonLines, iter_chunk, scan
 from pipelines.write import WriteShards, shard_name, shard_of
 
@@ -52,19 +53,19 @@ def test_empty_file_has_no_records_and_reads_nothing(tmp_path):
 def test_read_transform_yields_every_line_with_its_position(export):
     _, chunks = scan(0, export, lines_per_chunk=100)
     with pipeline() as p:
-        lines = p | ReadJsonLines(chunks) | beam.Map(lambda e: (e["src"], e["raw"]))
+        lines = p | ReadJsonLines(chunks) | beam.Map(tuple)
         assert_that(lines, equal_to([((0, n), raw) for n, raw in EXPECTED]))
 
 
 def _write(tmp_path, elements, shards, run_lines):
     with pipeline() as p:
         (p | beam.Create(elements, reshuffle=True)
-           | WriteShards(str(tmp_path / "out"), shards, lambda e: e["output"], str(tmp_path / "runs"), run_lines))
+           | WriteShards(str(tmp_path / "out"), shards, lambda e: e.output, str(tmp_path / "runs"), run_lines))
     return {path.name: path.read_text() for path in sorted((tmp_path / "out").iterdir())}
 
 
 def test_shards_are_sorted_by_input_position_whatever_the_runs(tmp_path):
-    elements = [{"src": (f, n), "output": {"f": f, "n": n}} for f in (1, 0) for n in range(250, 0, -1)]
+    elements = [Redacted((f, n), {}, {"f": f, "n": n}, {}) for f in (1, 0) for n in range(250, 0, -1)]
     written = _write(tmp_path / "a", elements, shards=3, run_lines=17)
     assert not (tmp_path / "a" / "runs").exists()  # the merge removes its runs
     assert set(written) == {shard_name(s, 3) for s in range(3)}

@@ -1,0 +1,63 @@
+"""What travels between the stages: one typed element per hop of the data's path.
+
+Each stage declares the element it takes and the one it makes
+(`with_input_types`/`with_output_types`), so a pipeline wired in the wrong
+order fails when it is built, not on a worker halfway through an export.
+`src` is (file index, line number) everywhere: it orders the feed and
+names a record in every message without any of its values.
+"""
+from typing import NamedTuple
+
+Src = tuple[int, int]
+
+# Tags of the side outputs that withhold a record
+QUARANTINE, DEAD_LETTER, EXCLUDED = "quarantine", "dead_letter", "excluded"
+
+
+class Line(NamedTuple):
+    """One physical line of an export, as bytes."""
+    src: Src
+    raw: bytes
+
+
+class Parsed(NamedTuple):
+    """A line that is a record of the spec's shape."""
+    src: Src
+    record: dict
+
+
+class Shaped(NamedTuple):
+    """The recipient's view of a record, its free text at `texts` not yet redacted."""
+    src: Src
+    record: dict
+    output: dict
+    texts: tuple
+
+
+class Redacted(NamedTuple):
+    """A shaped record with every free-text value redacted, and what was redacted."""
+    src: Src
+    record: dict
+    output: dict
+    entities: dict
+
+
+class DeadLetter(NamedTuple):
+    """A line that is not a record; `line` is the text as read (personal data: an owner-only file)."""
+    src: Src
+    reason: str
+    problem: str
+    line: str
+
+
+class Quarantined(NamedTuple):
+    """A record withheld by a stage, with reasons that name fields, never values."""
+    src: Src
+    stage: str
+    record_id: str | None
+    reasons: list
+    output: dict | None
+
+    @classmethod
+    def of(cls, element, stage: str, reasons: list[str], output: dict | None = None) -> "Quarantined":
+        return cls(element.src, stage, element.record.get("record_id"), reasons, output)
