@@ -8,7 +8,7 @@ themselves. Structure is checked by pydantic; the loader
 """
 import re
 from datetime import date
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
@@ -95,8 +95,10 @@ def _shorthand(value):
     return {"op": value} if isinstance(value, str) else value
 
 
-FieldRule = Annotated[Union[Keep, Pseudonymize, Generalize, Mask, Replace, RedactText],
-                      Field(discriminator="op"), BeforeValidator(_shorthand)]
+OPERATOR_RULES = (Keep, Pseudonymize, Generalize, Mask, Replace, RedactText)
+# The operator names, as a contract writes them (and pydantic tags its errors with)
+OPERATORS = tuple(get_args(rule.model_fields["op"].annotation)[0] for rule in OPERATOR_RULES)
+FieldRule = Annotated[Union[OPERATOR_RULES], Field(discriminator="op"), BeforeValidator(_shorthand)]
 
 # Which generalization fits which kind of field (see fields.FIELD_KINDS).
 GENERALIZATIONS = {

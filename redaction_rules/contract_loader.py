@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from redaction_rules.contract import Contract, semantic_errors
+from redaction_rules.contract import OPERATORS, Contract, semantic_errors
 from redaction_rules.yaml_document import YamlRefused, parse_yaml
 
 CONTRACTS_DIR = Path(__file__).resolve().parent / "contracts"
@@ -58,7 +58,7 @@ def _locate(loc: tuple, lines: dict) -> tuple[tuple, int]:
             found = kept
         elif isinstance(part, str) and kept + (part,) not in lines:
             # a key that is missing or a union tag: report it, keep the line of the parent
-            if part not in ("keep", "pseudonymize", "generalize", "mask", "replace", "redact_text"):
+            if part not in OPERATORS:
                 found = kept + (part,)
     return found, lines.get(kept, 1)
 

@@ -88,6 +88,20 @@ def record_schema() -> dict:
 
 
 @cache
+def enum_values() -> frozenset[str]:
+    """Every string value the spec enumerates for any field, lower case."""
+    values, stack = set(), [record_schema()]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            values.update(v.lower() for v in node.get("enum", ()) if isinstance(v, str))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return frozenset(values)
+
+
+@cache
 def catalog() -> dict[str, Field]:
     schema = record_schema()
     return {f.path: f for f in _leaves(schema, schema.get("$defs", {}), "")}

@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from redaction_rules.contract import Contract
 from redaction_rules.exclusions import exclusion_rule
 
-STRIPPABLE = {"immigration_status", "place_of_birth", "nationality"}
-
 
 @dataclass
 class Tally:
@@ -108,7 +106,7 @@ def _visible(record: dict, roles: set) -> dict:
 
 
 def must_not_leave(label: dict, contract: Contract) -> bool:
-    return label["role"] not in contract.roles or (label["category"] in STRIPPABLE and label["category"] in contract.strip)
+    return label["role"] not in contract.roles or label["category"] in contract.strip
 
 
 def narrative_kept(source: str, output: str, spans: list[tuple[int, int]]) -> tuple[int, int]:

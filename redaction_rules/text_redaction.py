@@ -25,12 +25,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from redaction_rules.case_folding import fold_case
-from redaction_rules.contract import ROLE_ENTITIES, Contract
+from redaction_rules.contract import ROLE_ENTITIES, ROLES, Contract
 from redaction_rules.operators import hundred_block
 from redaction_rules.recognizers import KEPT, gazetteers
 
-_TITLE_WORDS = {"mr", "mrs", "ms", "miss", "mister", "dr", "deft", "comp", "wit", "p/o", "officer", "the",
-                "defendant", "complainant", "victim", "witness", "aka"}
+# Words a detection may spill over beside a kept name without finding more: titles, roles, "aka".
+_TITLE_WORDS = gazetteers.NAME_TITLES | set(ROLES) | {"the", "defendant", "aka"}
 _WORD = re.compile(r"[A-Za-z][A-Za-z'/-]*")
 _SENTENCE_END = re.compile(r"[.;!?](?=\s|$)")
 # NER's guesses, which often spill over a neighbouring kept name ("Wharton

@@ -33,7 +33,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from redaction_rules.case_folding import fold_case
 from redaction_rules.contract import Contract, Keep
 from redaction_rules.disclosure_policy import date_spellings, excused_in_text
-from redaction_rules.fields import CATEGORY_FIELDS, IDENTIFYING_PERSON_FIELDS, catalog
+from redaction_rules.fields import CATEGORY_FIELDS, IDENTIFYING_PERSON_FIELDS, catalog, enum_values
 
 _DIGIT_RUN = re.compile(r"[+(]?\d[\d\s().-]*\d")
 _NOT_DIGIT = re.compile(r"\D")
@@ -41,8 +41,8 @@ _NON_WORD = re.compile(r"\W")
 _WORDS = re.compile(r"[\w'-]+")
 MIN_DIGITS = 7
 MIN_DROPPED_LENGTH = 4
-_ENUM_WORDS = {"arrestee", "victim", "witness", "complainant", "other", "felony", "misdemeanor",
-               "summary", "held", "released", "bail_posted", "true", "false"}
+# Values a field may take by the spec (roles, charge classes, ...): every record has them, they name no one.
+_ENUM_WORDS = frozenset({*enum_values(), "true", "false"})
 
 
 class Forbidden(NamedTuple):

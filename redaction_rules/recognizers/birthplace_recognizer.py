@@ -7,20 +7,13 @@ their other spellings and demonyms come from `countryinfo` (maintained, MIT)
 rather than a hand-made list.
 """
 import re
-from functools import cache
 
-import countryinfo
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.lang.en.stop_words import STOP_WORDS
 
-# Spellings officers use that the country data does not carry.
-EXTRA_DEMONYMS = {"Salvadorian", "Ecuadorian", "Dominican", "Puerto Rican", "Haitian", "Latino",
-                  "Latina", "Hispanic", "Cape Verdean", "Liberian", "Sierra Leonean",
-                  # the country data gives one form where people write another
-                  "Surinamese", "Belizian", "Greenlander", "English", "Saudi", "Argentine", "Argentinian",
-                  "Filipina", "Kazakh", "Uzbek", "Tajik", "Kyrgyz", "Slovenian", "Bosnian"}
-EXTRA_COUNTRIES = {"the Dominican Republic", "the Philippines", "the United States", "the US", "Burma"}
+from redaction_rules.recognizers.gazetteers import country_lexicon
+
 # Short words that are country codes or common words; never a place on their own.
 _NOT_PLACES = {"us", "usa", "uk", "guam", "chad", "jordan", "georgia", "niger", "china"}
 
@@ -30,35 +23,6 @@ BIRTH_TRIGGERS = (r"born\s+(?:and\s+raised\s+)?in", r"(?:a\s+)?native\s+of", r"o
                   r"place\s+of\s+birth(?:\s+is|:)?", r"birthplace(?:\s+is|:)?", r"pob:?")
 NATIONALITY_TRIGGERS = (r"citizen\s+of", r"national\s+of", r"citizenship(?:\s+is|:)?",
                         r"nationality(?:\s+is|:)?")
-
-
-@cache
-def country_lexicon() -> tuple[frozenset, frozenset]:
-    """(country names and spellings, demonyms), lower case."""
-    names, demonyms = set(), set()
-    for country in countryinfo.all_countries():
-        for name in [country.name(), *(country.alt_spellings() or [])]:
-            if name and name.isascii() and len(name) > 3:
-                names.add(name.lower())
-        if country.demonym() and country.demonym().isascii():
-            demonyms.update(d.strip() for d in country.demonym().lower().split(","))  # "antiguan,barbudan"
-    names |= {n.lower() for n in EXTRA_COUNTRIES}
-    demonyms |= {d.lower() for d in EXTRA_DEMONYMS}
-    return frozenset(names), frozenset(demonyms)
-
-
-@cache
-def demonyms_by_country() -> dict[str, frozenset]:
-    """Country name or spelling (lower case) -> its demonyms (lower case)."""
-    index: dict[str, set] = {}
-    for country in countryinfo.all_countries():
-        demonym = country.demonym()
-        if not demonym or not demonym.isascii():
-            continue
-        for name in [country.name(), *(country.alt_spellings() or [])]:
-            if name and name.isascii():
-                index.setdefault(name.lower(), set()).update(d.strip() for d in demonym.lower().split(","))
-    return {k: frozenset(v) for k, v in index.items()}
 
 
 _LETTERS = re.compile(r"(?<![\w])[A-Za-z]+")

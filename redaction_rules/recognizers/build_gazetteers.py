@@ -11,7 +11,7 @@ from faker_vehicle.vehicle_dict import vehicles as faker_vehicles
 from anyascii import anyascii
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from redaction_rules.recognizers.birthplace_recognizer import country_lexicon
+from redaction_rules.recognizers.gazetteers import country_lexicon
 from redaction_rules.recognizers.english_frequency import english_words, zipf
 from redaction_rules.recognizers.gazetteers import (BIG_CITY, LONE_NAME_MAX_ZIPF, PATH, PLACE_MAX_ZIPF,
                                                     RARE_PAIR_MAX_ZIPF)

@@ -25,6 +25,8 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+import countryinfo
+
 PATH = Path(__file__).with_name("gazetteers.json")
 LONE_NAME_MAX_ZIPF = 4.3   # a first name rarer than this as an English word may stand alone
 RARE_PAIR_MAX_ZIPF = 2.5   # two capitalised words both rarer than this in English are a name
@@ -42,6 +44,16 @@ def load() -> dict[str, frozenset]:
 # Personal titles by the sex they name, as records code it: the record's recognizer matches a removed
 # person's title and surname by them, and the name recognizer takes any surname after one.
 PERSONAL_TITLES = {"M": ("mr", "mister"), "F": ("ms", "mrs", "miss", "mz")}
+# Every word that stands before a name as its title in a report: a single
+# capitalised word after one is a name ("Det. Lopez"), and a detection that
+# spills over one beside a kept name has not found anything more.
+ANY_PERSONAL_TITLE = frozenset(t for titles in PERSONAL_TITLES.values() for t in titles)
+NAME_TITLES = frozenset({*ANY_PERSONAL_TITLE,
+                         "madam", "dr", "prof", "sir", "officer", "sgt", "det", "lt", "deft", "comp", "wit", "p/o"})
+# Street type words, as US addresses and police reports abbreviate them.
+STREET_SUFFIXES = ("st", "street", "ave", "avenue", "av", "blvd", "boulevard", "rd", "road", "dr", "drive", "ln",
+                   "lane", "pl", "place", "ct", "court", "ter", "terrace", "way", "pike", "pkwy", "parkway", "hwy",
+                   "highway", "sq", "square", "cir", "circle", "aly", "alley", "walk", "row")
 
 
 def without_possessive(word: str) -> str:
@@ -56,3 +68,42 @@ def without_possessive(word: str) -> str:
 def english_key(word: str) -> str:
     """A word as wordfreq keys it, so that the English word lists answer as wordfreq would."""
     return unicodedata.normalize("NFC", word).casefold()
+
+
+# -- countries: names, other spellings and demonyms, from countryinfo (maintained, MIT) --
+# Spellings officers use that the country data does not carry.
+EXTRA_DEMONYMS = {"Salvadorian", "Ecuadorian", "Dominican", "Puerto Rican", "Haitian", "Latino",
+                  "Latina", "Hispanic", "Cape Verdean", "Liberian", "Sierra Leonean",
+                  # the country data gives one form where people write another
+                  "Surinamese", "Belizian", "Greenlander", "English", "Saudi", "Argentine", "Argentinian",
+                  "Filipina", "Kazakh", "Uzbek", "Tajik", "Kyrgyz", "Slovenian", "Bosnian"}
+EXTRA_COUNTRIES = {"the Dominican Republic", "the Philippines", "the United States", "the US", "Burma"}
+
+
+@cache
+def country_lexicon() -> tuple[frozenset, frozenset]:
+    """(country names and spellings, demonyms), lower case."""
+    names, demonyms = set(), set()
+    for country in countryinfo.all_countries():
+        for name in [country.name(), *(country.alt_spellings() or [])]:
+            if name and name.isascii() and len(name) > 3:
+                names.add(name.lower())
+        if country.demonym() and country.demonym().isascii():
+            demonyms.update(d.strip() for d in country.demonym().lower().split(","))  # "antiguan,barbudan"
+    names |= {n.lower() for n in EXTRA_COUNTRIES}
+    demonyms |= {d.lower() for d in EXTRA_DEMONYMS}
+    return frozenset(names), frozenset(demonyms)
+
+
+@cache
+def demonyms_by_country() -> dict[str, frozenset]:
+    """Country name or spelling (lower case) -> its demonyms (lower case)."""
+    index: dict[str, set] = {}
+    for country in countryinfo.all_countries():
+        demonym = country.demonym()
+        if not demonym or not demonym.isascii():
+            continue
+        for name in [country.name(), *(country.alt_spellings() or [])]:
+            if name and name.isascii():
+                index.setdefault(name.lower(), set()).update(d.strip() for d in demonym.lower().split(","))
+    return {k: frozenset(v) for k, v in index.items()}

@@ -15,7 +15,7 @@ import re
 
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
-from redaction_rules.recognizers.birthplace_recognizer import country_lexicon
+from redaction_rules.recognizers.gazetteers import country_lexicon
 
 _SUFFIXED = (r"katu|tie|kuja|polku|gatan|gata|gade|vej|vænget|vegen|veien|straße|strasse|stræti|"
              r"gasse|weg|laan|straat|plein|utca|ulica")

@@ -35,11 +35,8 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from redaction_rules.recognizers import gazetteers
-from redaction_rules.recognizers.gazetteers import english_key, without_possessive
-from redaction_rules.recognizers.street_address_recognizer import SUFFIXES
+from redaction_rules.recognizers.gazetteers import ANY_PERSONAL_TITLE, NAME_TITLES, STREET_SUFFIXES, english_key, without_possessive
 
-TITLES = {"mr", "mrs", "ms", "miss", "mister", "madam", "dr", "prof", "sir", "officer", "sgt", "det", "lt",
-          "deft", "comp", "wit", "p/o"}
 _CUE = re.compile(
     r"\b(?:(?:my|his|her|their|your|whose)\s+(?:(?:first|last|middle|maiden|real|full|sur)\s*)?name(?:\s+is|\s+was|'s)?"
     r"|(?:first|last|middle|maiden|sur|full)\s*name(?:\s+is|\s+was)?|name\s*:"
@@ -47,9 +44,8 @@ _CUE = re.compile(
     r"|identified\s+(?:him|her|them)sel(?:f|ves)\s+as)[ \t?:,\"'“]*",
     re.IGNORECASE)
 _CUE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_STREET_WORDS = frozenset(SUFFIXES.split("|"))
+_STREET_WORDS = frozenset(STREET_SUFFIXES)
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*\.?|\S")
-PERSONAL_TITLES = frozenset(title for titles in gazetteers.PERSONAL_TITLES.values() for title in titles)
 # After a personal title any capitalised word is a surname ("Mrs. May", "Mr. Will"), but these ("MR AND MRS").
 _NOT_AFTER_TITLE = frozenset({"and", "or", "the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "by",
                               "from", "is", "was", "said", "stated"})
@@ -137,7 +133,7 @@ class PersonNameRecognizer(EntityRecognizer):
         """A personal title and the capitalised word after it: a surname, known or not."""
         spans = []
         for i, token in enumerate(tokens[:-1]):
-            if token.group().rstrip(".").lower() not in PERSONAL_TITLES:
+            if token.group().rstrip(".").lower() not in ANY_PERSONAL_TITLE:
                 continue
             j = i + 2 if tokens[i + 1].group() == "." and i + 2 < len(tokens) else i + 1
             word = without_possessive(tokens[j].group().rstrip("."))
@@ -170,7 +166,7 @@ class PersonNameRecognizer(EntityRecognizer):
                 j, words = j + 1, 2
             token = tokens[i].group()
             possessive = words == 1 and j == i + 1 and not caseless and without_possessive(token) != token
-            if (words >= 2 or (words == 1 and before in TITLES) or possessive
+            if (words >= 2 or (words == 1 and before in NAME_TITLES) or possessive
                     or (words == 1 and j == i + 1 and not caseless and self._lone_name(tokens, i))):
                 results.append(RecognizerResult("PERSON", tokens[i].start(), tokens[j - 1].end(), self.SCORE))
             i = j

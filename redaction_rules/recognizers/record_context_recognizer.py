@@ -26,27 +26,35 @@ from dataclasses import dataclass
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from redaction_rules.case_folding import fold_case
-from redaction_rules.recognizers.birthplace_recognizer import demonyms_by_country
+from redaction_rules.contract import CATEGORY_ENTITIES
+from redaction_rules.fields import CATEGORY_FIELDS
+from redaction_rules.recognizers.gazetteers import demonyms_by_country
 from redaction_rules.disclosure_policy import date_spellings, places_to_remove
 from redaction_rules.recognizers.gazetteers import PERSONAL_TITLES
 from redaction_rules.recognizers.phrase_index import PhraseIndex
 
 KEPT = "KEPT"  # text the contract lets the recipient see: kept names, charges
-_TITLES = PERSONAL_TITLES
-_ALL_TITLES = ("mr", "mrs", "ms", "miss", "mister", "mz", "dr", "p/o", "officer", "det", "sgt")
 _DIGIT_RUN = re.compile(r"(?<![\w])[+(]?\d[\d\s().-]{5,}\d(?!\w)")
 # Identifier fields compared by their digits, when they have enough of them.
 _DIGIT_FIELDS = ("phone", "ssn", "drivers_license", "state_id", "photo_id", "alien_number", "fbi_number")
 _TEXT_FIELDS = ("email", "fbi_number", "passport_number", "state_id")
-_CATEGORY_ENTITIES = {
-    "immigration_status": "IMMIGRATION_STATUS",
-    "place_of_birth": "PLACE_OF_BIRTH",
-    "nationality": "NATIONALITY",
-}
+# The person fields of each category a contract can strip, below the person
+# (`place_of_birth.city`), and the entity their values are reported as.
+_CATEGORY_PERSON_FIELDS = {category: tuple(tuple(path.split(".")[1:]) for path in paths if path.startswith("persons."))
+                           for category, paths in CATEGORY_FIELDS.items()}
+_CATEGORY_ENTITY = {category: CATEGORY_ENTITIES[category][0]
+                    for category, fields in _CATEGORY_PERSON_FIELDS.items() if fields}
 
 
 def _digits(value) -> str:
     return "".join(ch for ch in str(value) if ch.isdigit())
+
+
+def _value_at(person: dict, parts: tuple):
+    value = person
+    for part in parts:
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
 
 
 def _words(value) -> str:
@@ -66,7 +74,7 @@ class RecordContextRecognizer(EntityRecognizer):
     def __init__(self, persons: list, removed_roles, role_entities: dict[str, str],
                  stripped_categories=(), kept_texts=(), supported_language: str = "en"):
         super().__init__(supported_entities=sorted({*role_entities.values(), KEPT,
-                                                    *_CATEGORY_ENTITIES.values()}),
+                                                    *_CATEGORY_ENTITY.values()}),
                          supported_language=supported_language, name="RecordContextRecognizer")
         self._phrases: dict[str, Term] = {}   # case-folded phrase -> what it is
         self._digits: dict[str, Term] = {}    # digit string -> what it is
@@ -132,7 +140,7 @@ class RecordContextRecognizer(EntityRecognizer):
                 self._phrase(last, term)
             else:
                 # shared surname: only a title that fits this person and no kept namesake
-                titles = _TITLES.get(p.get("sex"), ())
+                titles = PERSONAL_TITLES.get(p.get("sex"), ())
                 if p.get("sex") not in kept_sexes_by_last.get(last.lower(), set()):
                     for title in titles:
                         self._phrase(f"{title}. {last}", term)
@@ -177,16 +185,11 @@ class RecordContextRecognizer(EntityRecognizer):
         self._phrase(p.get("immigration_status"), detail("IMMIGRATION_STATUS"), min_len=3)
 
     def _add_categories(self, p: dict, stripped_categories) -> None:
-        values = {
-            "immigration_status": [p.get("immigration_status"), p.get("alien_number")],
-            "place_of_birth": list((p.get("place_of_birth") or {}).values()) if isinstance(p.get("place_of_birth"), dict) else [],
-            "nationality": [p.get("citizenship"), p.get("interpreter_language")],
-        }
         for category in stripped_categories:
-            entity = _CATEGORY_ENTITIES.get(category)
+            entity = _CATEGORY_ENTITY.get(category)
             if entity is None:
                 continue
-            for value in values[category]:
+            for value in (_value_at(p, parts) for parts in _CATEGORY_PERSON_FIELDS[category]):
                 if isinstance(value, str):
                     self._phrase(value, Term(entity), min_len=3)
                     digits = _digits(value)

@@ -1,8 +1,9 @@
 """US street addresses, and the "N00 block of" form police use for them."""
 from presidio_analyzer import Pattern, PatternRecognizer
 
-SUFFIXES = (r"st|street|ave|avenue|av|blvd|boulevard|rd|road|dr|drive|ln|lane|pl|place|ct|court|"
-            r"ter|terrace|way|pike|pkwy|parkway|hwy|highway|sq|square|cir|circle|aly|alley|walk|row")
+from redaction_rules.recognizers.gazetteers import STREET_SUFFIXES
+
+SUFFIXES = "|".join(STREET_SUFFIXES)
 _DIRECTION = r"(?:[nsew]\.?|north|south|east|west)"
 _NAME = r"(?:\d{1,3}(?:st|nd|rd|th)|[a-z][a-z'.-]*)"
 _UNIT = r"(?:,?\s+(?:apt|apartment|unit|fl|floor|ste|suite|rm|room|#)\.?\s*#?[a-z0-9-]{1,5}\b)?"
