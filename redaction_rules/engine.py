@@ -4,6 +4,7 @@ Never `AnalyzerEngine()` with no arguments: that loads en_core_web_lg and
 downloads it when missing. Here the model is named in configuration, must
 already be installed, and is loaded once per Beam worker (in `DoFn.setup`).
 """
+import inspect
 import logging
 from contextlib import nullcontext
 from functools import cached_property
@@ -11,18 +12,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
-import phonenumbers
 import regex
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
-from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, ValidationError
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, Pattern, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 from presidio_analyzer import predefined_recognizers as presidio_predefined
-from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 
 from redaction_rules.address_blocks import with_address_blocks
 from redaction_rules.name_repeats import with_repeated_names
-from redaction_rules.recognizers import REGISTRY, PrefilteredPhoneRecognizer
+from redaction_rules.recognizers import REGISTRY
 from redaction_rules.yaml_document import YamlRefused, parse_yaml
 
 
@@ -34,8 +33,31 @@ class EngineConfigError(ValueError):
     pass
 
 
-# YAML gives lists; a tuple keeps the configuration hashable and frozen.
+# YAML gives lists; a tuple keeps the configuration frozen.
 Names = Annotated[tuple[StrictStr, ...], Field(strict=False)]
+
+
+class RecognizerEntry(BaseModel):
+    """A recognizer by its class name, and the constructor arguments that override its class constants.
+
+    Written as the name alone, or as a mapping with `name` and the
+    arguments, the way Presidio's own recognizer YAML names its predefined
+    recognizers: `{name: PrefilteredPhoneRecognizer, supported_regions: [US, GB]}`.
+    `patterns` is a list of Presidio patterns (`name`, `regex`, `score`).
+    """
+    model_config = ConfigDict(extra="allow", frozen=True, strict=True)
+    name: StrictStr
+
+    @property
+    def params(self) -> dict:
+        return dict(self.model_extra or {})
+
+
+def _entry(value):
+    return {"name": value} if isinstance(value, str) else value
+
+
+Recognizers = Annotated[tuple[Annotated[RecognizerEntry, BeforeValidator(_entry)], ...], Field(strict=False)]
 
 
 class EngineConfig(BaseModel):
@@ -46,9 +68,8 @@ class EngineConfig(BaseModel):
     exclude_components: Names = ()
     batch_size: int = Field(default=64, ge=1, le=4096)
     ner_model_configuration: dict
-    presidio_recognizers: Names
-    feedshield_recognizers: Names
-    phone_regions: Names = PhoneRecognizer.DEFAULT_SUPPORTED_REGIONS
+    presidio_recognizers: Recognizers
+    feedshield_recognizers: Recognizers
 
     def with_model(self, name: str | None) -> "EngineConfig":
         return self if not name else self.model_copy(update={"spacy_model": name})
@@ -77,14 +98,48 @@ def load_engine_config(path: str | Path | None = None) -> EngineConfig:
         problems = [f"{where}:{document.lines.get(tuple(e['loc'][:1]), 1)}: {'/'.join(map(str, e['loc']))}: {e['msg']}"
                     for e in exc.errors()]
         raise EngineConfigError("\n".join(problems)) from None
-    unknown = [n for n in config.presidio_recognizers if not hasattr(presidio_predefined, n)]
-    unknown += [n for n in config.feedshield_recognizers if n not in REGISTRY]
+    unknown = [e.name for e in config.presidio_recognizers if e.name not in PRESIDIO]
+    unknown += [e.name for e in config.feedshield_recognizers if e.name not in REGISTRY]
     if unknown:
         raise EngineConfigError(f"{where}: unknown recognizers: {', '.join(unknown)}")
-    regions = [r for r in config.phone_regions if r not in phonenumbers.SUPPORTED_REGIONS]
-    if regions:
-        raise EngineConfigError(f"{where}: unknown phone regions: {', '.join(regions)}")
+    problems = [f"{where}: {section} {entry.name}: {problem}"
+                for section, entries, classes in (("presidio_recognizers", config.presidio_recognizers, PRESIDIO),
+                                                  ("feedshield_recognizers", config.feedshield_recognizers, REGISTRY))
+                for entry in entries for problem in _argument_problems(classes[entry.name], entry, config.language)]
+    if problems:
+        raise EngineConfigError("\n".join(problems))
     return config
+
+
+# Presidio's predefined recognizers, by class name
+PRESIDIO = {name: cls for name, cls in vars(presidio_predefined).items()
+            if isinstance(cls, type) and issubclass(cls, EntityRecognizer)}
+
+
+def build_recognizer(cls: type, entry: RecognizerEntry, language: str, **defaults) -> EntityRecognizer:
+    params = {**defaults, **entry.params}
+    if "patterns" in params:
+        params["patterns"] = [Pattern.from_dict(p) for p in params["patterns"]]
+    return cls(supported_language=language, **params)
+
+
+def _argument_problems(cls: type, entry: RecognizerEntry, language: str) -> list[str]:
+    """What is wrong with an entry's arguments, found now instead of on a worker."""
+    params = entry.params
+    if not params:
+        return []
+    if "supported_language" in params:
+        return ["supported_language is the engine's `language`, not a recognizer's"]
+    try:
+        inspect.signature(cls).bind_partial(**params)
+    except TypeError:
+        known = [p for p in inspect.signature(cls).parameters if p not in ("self", "supported_language")]
+        return [f"unknown argument(s) {', '.join(sorted(set(params) - set(known)))} (it takes {', '.join(known)})"]
+    try:
+        build_recognizer(cls, entry, language)
+    except Exception as exc:  # the recognizer's own check, e.g. an unknown phone region
+        return [f"{type(exc).__name__}: {exc}"]
+    return []
 
 
 class LocalSpacyNlpEngine(SpacyNlpEngine):
@@ -182,29 +237,23 @@ class Engine:
         self.warm_up_texts = warm_up_texts
         self.nlp_engine = LocalSpacyNlpEngine(config)
         self.nlp_engine.load()
-        recognizers = [getattr(presidio_predefined, n)(supported_language=config.language)
-                       for n in config.presidio_recognizers if n != "SpacyRecognizer"]
+        # spaCy's NER recognizer goes after Presidio's patterns, and reports what the model's mapping gives
+        ner = [e for e in config.presidio_recognizers if e.name == "SpacyRecognizer"]
+        recognizers = [build_recognizer(PRESIDIO[e.name], e, config.language)
+                       for e in config.presidio_recognizers if e.name != "SpacyRecognizer"]
         for recognizer in recognizers:
             # Presidio's own registry matches every pattern case-insensitively
             # (its global_regex_flags); built one by one, IbanRecognizer would
             # not, and miss an IBAN typed in lower case ("gb42nawi0445...")
             if hasattr(recognizer, "global_regex_flags"):
                 recognizer.global_regex_flags = PRESIDIO_REGEX_FLAGS
-        if "SpacyRecognizer" in config.presidio_recognizers:
-            recognizers.append(presidio_predefined.SpacyRecognizer(
-                supported_language=config.language,
-                supported_entities=self.nlp_engine.get_supported_entities()))
-        recognizers += [self._feedshield(n) for n in config.feedshield_recognizers]
+        recognizers += [build_recognizer(PRESIDIO["SpacyRecognizer"], e, config.language,
+                                         supported_entities=self.nlp_engine.get_supported_entities()) for e in ner]
+        recognizers += [build_recognizer(REGISTRY[e.name], e, config.language) for e in config.feedshield_recognizers]
         registry = RecognizerRegistry(recognizers=recognizers, supported_languages=[config.language])
         self.analyzer = NoContextAnalyzerEngine(registry=registry, nlp_engine=self.nlp_engine,
                                                 supported_languages=[config.language],
                                                 context_aware_enhancer=NoContextEnhancer())
-
-    def _feedshield(self, name: str):
-        if name == "PrefilteredPhoneRecognizer":
-            return PrefilteredPhoneRecognizer(supported_language=self.config.language,
-                                              supported_regions=self.config.phone_regions)
-        return REGISTRY[name](supported_language=self.config.language)
 
     def analyze_batch(self, texts: list[str]) -> list[list[RecognizerResult]]:
         """The analyzer's results for each text, NLP run once over the batch.

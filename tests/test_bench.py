@@ -26,5 +26,5 @@ def test_the_stage_breakdown_times_every_step_and_recognizer(capsys):
     from redaction_rules.engine import load_engine_config
     assert stages(["--count", "12"]) == 0
     out = capsys.readouterr().out
-    for step in ("shape", "spaCy NER alone (baseline)", "verification gate", *load_engine_config().feedshield_recognizers):
+    for step in ("shape", "spaCy NER alone (baseline)", "verification gate", *(e.name for e in load_engine_config().feedshield_recognizers)):
         assert step in out

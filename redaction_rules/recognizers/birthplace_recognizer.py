@@ -40,9 +40,13 @@ class BirthplaceRecognizer(EntityRecognizer):
     DEMONYM_SCORE = 0.7
     MAX_PLACE_WORDS = 4
 
-    def __init__(self, supported_language: str = "en"):
+    def __init__(self, supported_language: str = "en", score: float | None = None,
+                 demonym_score: float | None = None, max_place_words: int | None = None, name: str | None = None):
+        self.score = self.SCORE if score is None else score
+        self.demonym_score = self.DEMONYM_SCORE if demonym_score is None else demonym_score
+        self.max_place_words = self.MAX_PLACE_WORDS if max_place_words is None else max_place_words
         super().__init__(supported_entities=self.ENTITIES, supported_language=supported_language,
-                         name="BirthplaceRecognizer")
+                         name=name or type(self).__name__)
 
     def load(self) -> None:
         names, demonyms = country_lexicon()
@@ -67,7 +71,7 @@ class BirthplaceRecognizer(EntityRecognizer):
     def _words_after(self, text: str, start: int) -> int:
         caps = text.isupper()
         end, pos, words, parts = start, start, 0, 0
-        while words < self.MAX_PLACE_WORDS:
+        while words < self.max_place_words:
             w = self._word.match(text, pos)
             if not w:
                 break
@@ -97,12 +101,12 @@ class BirthplaceRecognizer(EntityRecognizer):
             for m in trigger.finditer(text):
                 end = self._place_after(text, m.end())
                 if end > m.end():
-                    results.append(RecognizerResult(entity, m.end(), end, self.SCORE))
+                    results.append(RecognizerResult(entity, m.end(), end, self.score))
         for word in _LETTERS.finditer(text):
             lowered = word.group().lower()
             if lowered in self._demonym_starts or lowered.rstrip("s") in self._demonym_starts or (
                     lowered.endswith("es") and lowered[:-2] in self._demonym_starts):
                 m = self._demonyms.match(text, word.start())
                 if m:
-                    results.append(RecognizerResult("NATIONALITY", m.start(), m.end(), self.DEMONYM_SCORE))
+                    results.append(RecognizerResult("NATIONALITY", m.start(), m.end(), self.demonym_score))
         return results

@@ -19,9 +19,10 @@ class DigitGroupPhoneRecognizer(PatternRecognizer):
         Pattern("international digits", r"(?<![\w+])\+\d{9,14}(?!\d)", 0.6),
     ]
 
-    def __init__(self, supported_language: str = "en"):
-        super().__init__(supported_entity="PHONE_NUMBER", patterns=self.PATTERNS,
-                         supported_language=supported_language, name="DigitGroupPhoneRecognizer")
+    def __init__(self, patterns: list[Pattern] | None = None, supported_language: str = "en",
+                 supported_entity: str = "PHONE_NUMBER", name: str | None = None):
+        super().__init__(supported_entity=supported_entity, patterns=patterns or self.PATTERNS,
+                         supported_language=supported_language, name=name or type(self).__name__)
 
     def validate_result(self, pattern_text: str) -> bool:
         digits = sum(ch.isdigit() for ch in pattern_text)

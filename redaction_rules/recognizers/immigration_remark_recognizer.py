@@ -50,9 +50,10 @@ class ImmigrationRemarkRecognizer(PatternRecognizer):
                                    r"border\s+crossing|crossed\s+(?:over\s+)?illegally)\b", 0.85),
     ]
 
-    def __init__(self, supported_language: str = "en", patterns=None, name: str = "ImmigrationRemarkRecognizer"):
-        super().__init__(supported_entity="IMMIGRATION_STATUS", patterns=patterns or self.PATTERNS,
-                         supported_language=supported_language, name=name)
+    def __init__(self, patterns: list[Pattern] | None = None, supported_language: str = "en",
+                 supported_entity: str = "IMMIGRATION_STATUS", name: str | None = None):
+        super().__init__(supported_entity=supported_entity, patterns=patterns or self.PATTERNS,
+                         supported_language=supported_language, name=name or type(self).__name__)
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
         if not KEYWORDS.search(text):

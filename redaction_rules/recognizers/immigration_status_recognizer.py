@@ -32,6 +32,7 @@ class ImmigrationStatusRecognizer(PatternRecognizer):
         Pattern("status remark", r"\b(?:immigration\s+status|ice\s+hold|ice\s+notified|non-?citizen|alien\s+(?:registration|number))\b", 0.75),
     ]
 
-    def __init__(self, supported_language: str = "en"):
-        super().__init__(supported_entity="IMMIGRATION_STATUS", patterns=self.PATTERNS,
-                         supported_language=supported_language, name="ImmigrationStatusRecognizer")
+    def __init__(self, patterns: list[Pattern] | None = None, supported_language: str = "en",
+                 supported_entity: str = "IMMIGRATION_STATUS", name: str | None = None):
+        super().__init__(supported_entity=supported_entity, patterns=patterns or self.PATTERNS,
+                         supported_language=supported_language, name=name or type(self).__name__)

@@ -48,40 +48,42 @@ _LINKER = r"(?:(?:d[aeiou]s?|de\s+la|del|della|dei|degli|delle|di|al|el|la|le|va
 
 _POSTCODE = re.compile(r"\b\d{4,6}\b")
 _WORDS_BEFORE = re.compile(r"(?:[^\W\d_][\w'.-]*[ \t]+){1,5}$")
-_COUNTRY_POSTCODE_SCORE = 0.5
 
 
 class InternationalAddressRecognizer(PatternRecognizer):
-    def __init__(self, supported_language: str = "en"):
-        patterns = [
-            Pattern("unit", r"\b(?:apt|apartment|suite|ste)\.?\s*#?\s*\d{1,5}[a-z]?\b", 0.6),
-            Pattern("box", r"\b(?:(?:p\.?\s*o\.?\s*)?box|psc)\s+\d{1,6}\b", 0.6),
-            Pattern("military unit", r"\bunit\s+\d{3,5}\s*,?\s+box\s+\d{1,6}\b", 0.6),
-            Pattern("military post", r"\b[adf]po\s+a[aep]\s+\d{5}\b", 0.7),
-            # the lookahead spares trying every suffix at the end of every word
-            # not followed by a number
-            Pattern("street by suffix",
-                    rf"\b(?=\d|[^\W\d_]+\s+\d)(?:\d{{1,5}}\s+)?[^\W\d_]{{2,}}(?:{_SUFFIXED})\s+\d{{1,5}}[a-z]?\b\.?",
-                    0.6),
-            Pattern("street by type word",
-                    rf"\b(?:\d{{1,5}}\s+)?{_CAP_WORD}\s+(?:{_SUFFIXED}|{_HUNGARIAN}|{_TYPE_WORDS})\s+\d{{1,5}}[a-z]?\b\.?",
-                    0.6),
-            Pattern("number, capitalised name, street type",
-                    rf"\b\d{{1,5}}\s+(?:{_TITLE_WORD}\s+){{1,3}}(?-i:{_USPS_TYPES})\b", 0.6),
-            Pattern("leading street type, number after",
-                    rf"\b(?:{_LEADING})\s+{_LINKER}(?:{_CAP_WORD}\s+){{1,4}}\d{{1,5}}[a-z]?\b", 0.6),
-            Pattern("number, leading street type",
-                    rf"\b\d{{1,5}},?\s+(?:{_LEADING})\s+{_LINKER}{_CAP_WORD}(?:[ \t]+{_LINKER}{_CAP_WORD}){{0,4}}", 0.6),
-            Pattern("number, name, number",
-                    rf"\b\d{{1,5}}\s+(?!{_MONTHS}\b)(?:{_TITLE_WORD}\s+){{1,3}}\d{{1,5}}[a-z]?\b\.?", 0.5),
-            Pattern("corner",
-                    rf"\b(?:the\s+)?(?:corner|intersection)\s+of\s+(?:[\w.'’-]+\s+){{1,6}}?(?:and|&)\s+"
-                    rf"{_CAP_WORD}(?:[ \t]+{_CAP_WORD}){{0,3}}", 0.6),
-            Pattern("city, state, zip",
-                    rf"\b(?:{_CAP_WORD}[ \t]+){{0,3}}{_CAP_WORD},\s*(?-i:[A-Z]{{2}})\s+\d{{5}}(?:-\d{{4}})?\b", 0.6),
-        ]
-        super().__init__(supported_entity="STREET_ADDRESS", patterns=patterns,
-                         supported_language=supported_language, name="InternationalAddressRecognizer")
+    COUNTRY_POSTCODE_SCORE = 0.5
+    PATTERNS = [
+        Pattern("unit", r"\b(?:apt|apartment|suite|ste)\.?\s*#?\s*\d{1,5}[a-z]?\b", 0.6),
+        Pattern("box", r"\b(?:(?:p\.?\s*o\.?\s*)?box|psc)\s+\d{1,6}\b", 0.6),
+        Pattern("military unit", r"\bunit\s+\d{3,5}\s*,?\s+box\s+\d{1,6}\b", 0.6),
+        Pattern("military post", r"\b[adf]po\s+a[aep]\s+\d{5}\b", 0.7),
+        # the lookahead spares trying every suffix at the end of every word
+        # not followed by a number
+        Pattern("street by suffix",
+                rf"\b(?=\d|[^\W\d_]+\s+\d)(?:\d{{1,5}}\s+)?[^\W\d_]{{2,}}(?:{_SUFFIXED})\s+\d{{1,5}}[a-z]?\b\.?",
+                0.6),
+        Pattern("street by type word",
+                rf"\b(?:\d{{1,5}}\s+)?{_CAP_WORD}\s+(?:{_SUFFIXED}|{_HUNGARIAN}|{_TYPE_WORDS})\s+\d{{1,5}}[a-z]?\b\.?",
+                0.6),
+        Pattern("number, capitalised name, street type",
+                rf"\b\d{{1,5}}\s+(?:{_TITLE_WORD}\s+){{1,3}}(?-i:{_USPS_TYPES})\b", 0.6),
+        Pattern("leading street type, number after",
+                rf"\b(?:{_LEADING})\s+{_LINKER}(?:{_CAP_WORD}\s+){{1,4}}\d{{1,5}}[a-z]?\b", 0.6),
+        Pattern("number, leading street type",
+                rf"\b\d{{1,5}},?\s+(?:{_LEADING})\s+{_LINKER}{_CAP_WORD}(?:[ \t]+{_LINKER}{_CAP_WORD}){{0,4}}", 0.6),
+        Pattern("number, name, number",
+                rf"\b\d{{1,5}}\s+(?!{_MONTHS}\b)(?:{_TITLE_WORD}\s+){{1,3}}\d{{1,5}}[a-z]?\b\.?", 0.5),
+        Pattern("corner",
+                rf"\b(?:the\s+)?(?:corner|intersection)\s+of\s+(?:[\w.'’-]+\s+){{1,6}}?(?:and|&)\s+"
+                rf"{_CAP_WORD}(?:[ \t]+{_CAP_WORD}){{0,3}}", 0.6),
+        Pattern("city, state, zip",
+                rf"\b(?:{_CAP_WORD}[ \t]+){{0,3}}{_CAP_WORD},\s*(?-i:[A-Z]{{2}})\s+\d{{5}}(?:-\d{{4}})?\b", 0.6),
+    ]
+
+    def __init__(self, patterns: list[Pattern] | None = None, supported_language: str = "en",
+                 supported_entity: str = "STREET_ADDRESS", name: str | None = None):
+        super().__init__(supported_entity=supported_entity, patterns=patterns or self.PATTERNS,
+                         supported_language=supported_language, name=name or type(self).__name__)
         self._countries = country_lexicon()[0]
 
     def _country_postcodes(self, text: str) -> list[RecognizerResult]:
@@ -97,7 +99,7 @@ class InternationalAddressRecognizer(PatternRecognizer):
             for k in range(len(words), 0, -1):
                 if " ".join(w.group() for w in words[-k:]).lower() in self._countries:
                     start = before.start() + words[-k].start()
-                    results.append(RecognizerResult("STREET_ADDRESS", start, code.end(), _COUNTRY_POSTCODE_SCORE))
+                    results.append(RecognizerResult(self.supported_entities[0], start, code.end(), self.COUNTRY_POSTCODE_SCORE))
                     break
         return results
 

@@ -16,9 +16,8 @@ class NanpPhoneRecognizer(PatternRecognizer):
                 r"(?<![\w+])(?:\+?1[\s.-]?)?(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[\s.-])[2-9]\d{2}[\s.-]\d{4}(?!\d)", 0.75),
         Pattern("phone (digits)", r"(?<![\w+])(?:\+?1)?[2-9]\d{2}[2-9]\d{6}(?!\d)", 0.5),
     ]
-    CONTEXT = ["phone", "cell", "reached", "contact", "tel", "number", "call"]
 
-    def __init__(self, supported_language: str = "en"):
-        super().__init__(supported_entity="PHONE_NUMBER", patterns=self.PATTERNS,
-                         context=self.CONTEXT, supported_language=supported_language,
-                         name="NanpPhoneRecognizer")
+    def __init__(self, patterns: list[Pattern] | None = None, supported_language: str = "en",
+                 supported_entity: str = "PHONE_NUMBER", name: str | None = None):
+        super().__init__(supported_entity=supported_entity, patterns=patterns or self.PATTERNS,
+                         supported_language=supported_language, name=name or type(self).__name__)

@@ -12,8 +12,10 @@ _OFFLINE = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 class OfflineEmailRecognizer(EmailRecognizer):
-    def __init__(self, supported_language: str = "en"):
-        super().__init__(supported_language=supported_language, name="OfflineEmailRecognizer")
+    def __init__(self, patterns=None, context=None, supported_language: str = "en",
+                 supported_entity: str = "EMAIL_ADDRESS", name: str | None = None):
+        super().__init__(patterns=patterns, context=context, supported_language=supported_language,
+                         supported_entity=supported_entity, name=name or type(self).__name__)
 
     def validate_result(self, pattern_text: str) -> bool:
         return _OFFLINE(pattern_text).fqdn != ""

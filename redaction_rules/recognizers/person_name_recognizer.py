@@ -55,9 +55,11 @@ _NICKNAMED = re.compile(r"(?<![\w'’])([^\W\d_][\w'’-]+)\s+[\"“']([^\W\d_][
 class PersonNameRecognizer(EntityRecognizer):
     SCORE = 0.6
 
-    def __init__(self, supported_language: str = "en"):
-        super().__init__(supported_entities=["PERSON"], supported_language=supported_language,
-                         name="PersonNameRecognizer")
+    def __init__(self, supported_language: str = "en", supported_entity: str = "PERSON", score: float | None = None,
+                 name: str | None = None):
+        self.score = self.SCORE if score is None else score
+        super().__init__(supported_entities=[supported_entity], supported_language=supported_language,
+                         name=name or type(self).__name__)
 
     def load(self) -> None:
         lists = gazetteers.load()
@@ -144,13 +146,13 @@ class PersonNameRecognizer(EntityRecognizer):
     def analyze(self, text: str, entities=None, nlp_artifacts=None) -> list[RecognizerResult]:
         caseless = text.isupper() or text.islower()
         tokens = list(_TOKEN.finditer(text))
-        results = [RecognizerResult("PERSON", start, end, self.SCORE)
+        results = [RecognizerResult(self.supported_entities[0], start, end, self.score)
                    for start, end in (*self._cued(text), *self._nicknamed(text, caseless), *self._titled(tokens, caseless))]
         i = 0
         while i < len(tokens):
             if not self._is_name(tokens[i].group(), caseless):
                 if not caseless and (j := self._rare_pair(tokens, i)) > i:
-                    results.append(RecognizerResult("PERSON", tokens[i].start(), tokens[j - 1].end(), self.SCORE))
+                    results.append(RecognizerResult(self.supported_entities[0], tokens[i].start(), tokens[j - 1].end(), self.score))
                     i = j
                 else:
                     i += 1
@@ -168,6 +170,6 @@ class PersonNameRecognizer(EntityRecognizer):
             possessive = words == 1 and j == i + 1 and not caseless and without_possessive(token) != token
             if (words >= 2 or (words == 1 and before in NAME_TITLES) or possessive
                     or (words == 1 and j == i + 1 and not caseless and self._lone_name(tokens, i))):
-                results.append(RecognizerResult("PERSON", tokens[i].start(), tokens[j - 1].end(), self.SCORE))
+                results.append(RecognizerResult(self.supported_entities[0], tokens[i].start(), tokens[j - 1].end(), self.score))
             i = j
         return results

@@ -42,9 +42,11 @@ def place_lexicon() -> PhraseIndex:
 class PlaceNameRecognizer(EntityRecognizer):
     SCORE = 0.6
 
-    def __init__(self, supported_language: str = "en"):
-        super().__init__(supported_entities=["LOCATION"], supported_language=supported_language,
-                         name="PlaceNameRecognizer")
+    def __init__(self, supported_language: str = "en", supported_entity: str = "LOCATION", score: float | None = None,
+                 name: str | None = None):
+        self.score = self.SCORE if score is None else score
+        super().__init__(supported_entities=[supported_entity], supported_language=supported_language,
+                         name=name or type(self).__name__)
 
     def load(self) -> None:
         self._index = place_lexicon()
@@ -73,4 +75,4 @@ class PlaceNameRecognizer(EntityRecognizer):
         starts = None if caps else (lambda token: token[0].isupper())
         found = [(start, end) for start, end, _ in self._index.matches(text, starts)]
         found += self._cued(text, caps or text.islower())
-        return [RecognizerResult("LOCATION", start, end, self.SCORE) for start, end in dict.fromkeys(found)]
+        return [RecognizerResult(self.supported_entities[0], start, end, self.score) for start, end in dict.fromkeys(found)]

@@ -39,10 +39,15 @@ def shortest_valid_number(region: str) -> int:
 
 
 class PrefilteredPhoneRecognizer(PhoneRecognizer):
-    def __init__(self, supported_language: str = "en",
-                 supported_regions=PhoneRecognizer.DEFAULT_SUPPORTED_REGIONS):
-        super().__init__(supported_language=supported_language, supported_regions=tuple(supported_regions),
-                         name="PrefilteredPhoneRecognizer")
+    def __init__(self, context=None, supported_language: str = "en", supported_entity: str = "PHONE_NUMBER",
+                 supported_regions=PhoneRecognizer.DEFAULT_SUPPORTED_REGIONS, leniency: int = 1,
+                 name: str | None = None):
+        unknown = [r for r in supported_regions if r not in phonenumbers.SUPPORTED_REGIONS]
+        if unknown:
+            raise ValueError(f"unknown phone regions: {', '.join(unknown)}")
+        super().__init__(context=context, supported_language=supported_language, supported_entity=supported_entity,
+                         supported_regions=tuple(supported_regions), leniency=leniency,
+                         name=name or type(self).__name__)
         # below VALID, a merely possible number counts, and local-only lengths are shorter
         strict = self.leniency >= Leniency.VALID
         self._shortest = {r: shortest_valid_number(r) if strict else 1 for r in self.supported_regions}

@@ -15,8 +15,10 @@ _DOT_LETTER = re.compile(r"\.[^\W\d_]")
 
 
 class PrefilteredUrlRecognizer(UrlRecognizer):
-    def __init__(self, supported_language: str = "en"):
-        super().__init__(supported_language=supported_language, name="PrefilteredUrlRecognizer")
+    def __init__(self, patterns=None, context=None, supported_language: str = "en",
+                 supported_entity: str = "URL", name: str | None = None):
+        super().__init__(patterns=patterns, context=context, supported_language=supported_language,
+                         supported_entity=supported_entity, name=name or type(self).__name__)
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
         if not _DOT_LETTER.search(text):

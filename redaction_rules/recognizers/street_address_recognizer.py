@@ -23,9 +23,8 @@ class StreetAddressRecognizer(PatternRecognizer):
         Pattern("street address", rf"(?<![\w$#-])\d{{1,6}}(?:-\d{{1,4}})?[a-z]?\s+{_STREET}{_UNIT}", 0.7),
         Pattern("hundred block", rf"(?<![\w$#-])\d{{1,4}}00\s+block\s+(?:of\s+)?{_STREET}", 0.6),
     ]
-    CONTEXT = ["resides", "lives", "address", "home", "residence", "at", "of"]
 
-    def __init__(self, supported_language: str = "en"):
-        super().__init__(supported_entity="STREET_ADDRESS", patterns=self.PATTERNS,
-                         context=self.CONTEXT, supported_language=supported_language,
-                         name="StreetAddressRecognizer")
+    def __init__(self, patterns: list[Pattern] | None = None, supported_language: str = "en",
+                 supported_entity: str = "STREET_ADDRESS", name: str | None = None):
+        super().__init__(supported_entity=supported_entity, patterns=patterns or self.PATTERNS,
+                         supported_language=supported_language, name=name or type(self).__name__)

@@ -1,0 +1,63 @@
+"""PersonNameRecognizer: names from the gazetteer, rare pairs, cues and titles."""
+import pytest
+
+from redaction_rules.recognizers import PersonNameRecognizer
+from tests.recognizer_helpers import found
+
+
+@pytest.mark.parametrize("text,name", [("DEFT LUKE AGYAPONG WAS PLACED IN CUSTODY", "LUKE AGYAPONG"),
+                                       ("Police met Mrs. Warner at the door.", "Warner"),
+                                       ("Then Maria Elena Lopez left.", "Maria Elena Lopez"),
+                                       ("Directed By:    Johannes Varvio", "Johannes Varvio"),
+                                       ("Maybe it's under Elita B Desaulniers", "Elita B Desaulniers"),
+                                       ("Johanna shouted at Tiffany and left.", "Tiffany")])
+def test_person_names_from_the_gazetteer(text, name):
+    assert ("PERSON", name) in found(PersonNameRecognizer(), text)
+
+
+def test_person_names_need_two_words_or_a_title():
+    assert found(PersonNameRecognizer(), "Will you ask the Price desk? Young people. A lone period . here") == []
+
+
+def test_a_lone_first_name_must_not_be_an_ordinary_word_a_street_or_in_capitals():
+    text = "Grant was given. Hope remains. Chase Bank. Derek St and Tiffany Ave. Li left."
+    assert found(PersonNameRecognizer(), text) == []
+    # in capitals every word looks like a name: "5TH", "DUI" and "VISA" are in some locale's list
+    assert found(PersonNameRecognizer(), "WIT STATED THAT TIFFANY LEFT 5TH ST AFTER A DUI STOP") == []
+    assert found(PersonNameRecognizer(), text) == []
+
+
+@pytest.mark.parametrize("text,name", [("Have you been to a Ravil G Yefimov concert?", "Ravil G Yefimov"),
+                                       ("Einojuhani Pyysalo lives here", "Einojuhani Pyysalo"),
+                                       ("follow up with patricia desrosiers in a month", "patricia desrosiers"),
+                                       ("my name is borna jerković but everyone calls me", "borna jerković"),
+                                       ("sometimes people call me višeslav", "višeslav"),
+                                       ("Her maiden name is Sandgreen.", "Sandgreen"),
+                                       ("Name:    Nayla Montero\nAddress: 12 Elm St", "Nayla Montero"),
+                                       ("The female identified herself as Ludmiła and ran", "Ludmiła")])
+def test_names_no_gazetteer_holds(text, name):
+    assert ("PERSON", name) in found(PersonNameRecognizer(), text)
+
+
+def test_a_name_cue_takes_only_rare_or_capitalised_words_on_its_line():
+    text = "call me tomorrow. my name is not important. Name:\nAddress: none. Known as the boss."
+    assert found(PersonNameRecognizer(), text) == []
+    # two rare capitalised words, but in capitals or lower case nothing tells a name from a code
+    assert found(PersonNameRecognizer(), "RAVIL YEFIMOV ENTERED") == []
+    assert found(PersonNameRecognizer(), "Frankford Ave and Kensington Avenue") == []
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Police spoke to Garcia's brother.", "Garcia's"),
+    ("She said Maria Lopez's car was gone.", "Maria Lopez's"),
+    ('Deft Luis "Flaco" Ortega fled on foot.', 'Luis "Flaco" Ortega'),
+    ("Mr. Black said he saw it.", "Black"),
+    ("MS OYELARAN WAS HOME.", "OYELARAN"),
+    ("They asked Mrs. May about it.", "May"),
+])
+def test_names_by_the_form_of_the_text(text, name):
+    assert ("PERSON", name) in found(PersonNameRecognizer(), text)
+
+
+def test_a_title_before_a_common_word_or_nothing_is_no_name():
+    assert found(PersonNameRecognizer(), "Ask the Mr. of the house. Mrs. the") == []
