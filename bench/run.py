@@ -42,7 +42,7 @@ from pipelines.read import ReadJsonLines, scan
 from pipelines.run import beam_options, execute
 from redaction_rules.contract_loader import CONTRACTS_DIR
 from redaction_rules.engine import load_engine_config
-from redaction_rules.scoring import string_leaves
+from evaluation.scoring import string_leaves
 
 CONTRACT = CONTRACTS_DIR / "ice-pars-2009.yaml"
 AS_OF = "2018-06-30"
@@ -106,7 +106,7 @@ def bare_ner(records_path: Path, processes: int) -> int:
 def presidio_alone(records_path: Path, sample: int) -> int:
     from presidio_anonymizer import AnonymizerEngine
 
-    from pipelines.evaluate_text import presidio_default
+    from evaluation.evaluate_text import presidio_default
     with records_path.open() as source:
         records = [json.loads(line) for line, _ in zip(source, range(sample))]
     analyzer = presidio_default(load_engine_config().spacy_model)

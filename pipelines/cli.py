@@ -139,8 +139,8 @@ def _lazy(module: str, name: str):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from pipelines.evaluate import add_arguments as evaluate_arguments
-    from pipelines.evaluate_text import add_arguments as evaluate_text_arguments
+    from evaluation.evaluate import add_arguments as evaluate_arguments
+    from evaluation.evaluate_text import add_arguments as evaluate_text_arguments
     from pipelines.options import add_run_arguments, iso_day
     common = _common()
     parser = argparse.ArgumentParser(
@@ -181,10 +181,10 @@ def build_parser() -> argparse.ArgumentParser:
          arguments=lambda p: (p.add_argument("old", metavar="OLD"), p.add_argument("new", metavar="NEW")),
          help="what became visible and what became hidden between two contracts")
 
-    _add(sub, "evaluate", func=_lazy("pipelines.evaluate", "command"), arguments=evaluate_arguments, beam=True,
+    _add(sub, "evaluate", func=_lazy("evaluation.evaluate", "command"), arguments=evaluate_arguments, beam=True,
          common=common, help="run a contract on labelled records and score the feed: leak recall, utility",
          epilog=_epilog(BEAM_OPTIONS, EXIT_CODES))
-    _add(sub, "evaluate-text", func=_lazy("pipelines.evaluate_text", "command"), arguments=evaluate_text_arguments,
+    _add(sub, "evaluate-text", func=_lazy("evaluation.evaluate_text", "command"), arguments=evaluate_text_arguments,
          common=common, help="score text redaction on a span-labelled set, beside Presidio alone")
     _add(sub, "completion", func=_completion, common=common,
          arguments=lambda p: p.add_argument("shell", choices=("bash", "zsh", "tcsh")),

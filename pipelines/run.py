@@ -168,8 +168,20 @@ def run_pipeline(plan: Plan, options: PipelineOptions, total: int, every: float)
     return Tallies(read(COUNTS_FILE), read(ENTITIES_FILE), read(REPEATS_FILE), read(REASONS_FILE), _stage_ms(result))
 
 
-def account(checked: Checked, tallies: Tallies, out_dir: Path) -> tuple[str, int, str, dict]:
-    """(status, exit code, message, counts): whether what the pipeline made may be published."""
+@dataclass(frozen=True)
+class Verdict:
+    """Whether what the pipeline made may be published, and the counts that say so."""
+    status: str
+    exit_code: int
+    message: str
+    counts: dict
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == exit_codes.OK
+
+
+def account(checked: Checked, tallies: Tallies, out_dir: Path) -> Verdict:
     counts, total = tallies.counts, checked.total
     published = counts.get("published", 0)
     excluded = {k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("excluded:")}
@@ -198,11 +210,35 @@ def account(checked: Checked, tallies: Tallies, out_dir: Path) -> tuple[str, int
     else:
         status, code, message = "published", exit_codes.OK, f"published {published} records to {out_dir / 'feed'}"
     ok = code == exit_codes.OK
-    return status, code, message, {
+    return Verdict(status, code, message, {
         "input_records": total, "published": published if ok else 0, "verified_but_withheld": 0 if ok else published,
         "excluded": dict(sorted(excluded.items())), "quarantined": quarantined,
         "quarantined_by_stage": dict(sorted(by_stage.items())), "dead_lettered": dead,
-        "repeated_record_ids": len(repeats)}
+        "repeated_record_ids": len(repeats)})
+
+
+def record_manifest(run_id: str, checked: Checked, tallies: Tallies, verdict: Verdict, staging: Path,
+                    runner: str, started: str) -> dict:
+    """What went to whom under which agreement, from which inputs: the run's record, written last."""
+    contract = checked.loaded.contract
+    listed = lambda name: [_file_entry(p) for p in sorted((staging / name).iterdir())]  # noqa: E731
+    return {
+        "run_id": run_id,
+        "status": verdict.status,
+        "tool": {"name": "feedshield", "version": version("feedshield")},
+        "contract": {"id": contract.id, "version": contract.version, "recipient": contract.recipient,
+                     "file": checked.loaded.path.name, "sha256": checked.loaded.sha256},
+        "as_of": checked.as_of.isoformat(),
+        "inputs": [{"path": f.path, "sha256": f.sha256, "records": f.records} for f in checked.inputs],
+        "outputs": {"feed": listed("feed") if verdict.ok else [],
+                    **{name: listed(name) for name in ("quarantine", "dead-letter")}},
+        "counts": verdict.counts,
+        "entities_redacted": dict(sorted(tallies.entities.items())),
+        "engine": {"spacy_model": checked.engine.spacy_model},
+        "runner": runner,
+        "started_at": started,
+        "finished_at": _now(),
+    }
 
 
 def publish_run(staging: Path, out_dir: Path, ok: bool, manifest: dict, report: str) -> None:
@@ -259,32 +295,15 @@ def execute(request: RunRequest, beam_args: list[str]) -> RunResult:
             publish.withdraw_feed(out_dir)  # an older feed must not pass for this run's
             return _failure(exc, out_dir, run_id)
         phases["pipeline"] = time.monotonic() - clock
-        status, code, message, counts = account(checked, tallies, out_dir)
         clock = time.monotonic()
-        manifest = {
-            "run_id": run_id,
-            "status": status,
-            "tool": {"name": "feedshield", "version": version("feedshield")},
-            "contract": {"id": contract.id, "version": contract.version, "recipient": contract.recipient,
-                         "file": checked.loaded.path.name, "sha256": checked.loaded.sha256},
-            "as_of": checked.as_of.isoformat(),
-            "inputs": [{"path": f.path, "sha256": f.sha256, "records": f.records} for f in checked.inputs],
-            "outputs": {"feed": [_file_entry(p) for p in sorted((staging / "feed").iterdir())]
-                        if code == exit_codes.OK else [],
-                        **{name: [_file_entry(p) for p in sorted((staging / name).iterdir())]
-                           for name in ("quarantine", "dead-letter")}},
-            "counts": counts,
-            "entities_redacted": dict(sorted(tallies.entities.items())),
-            "engine": {"spacy_model": checked.engine.spacy_model},
-            "runner": str(options.view_as(StandardOptions).runner),
-            "started_at": started,
-            "finished_at": _now(),
-        }
+        verdict = account(checked, tallies, out_dir)
+        manifest = record_manifest(run_id, checked, tallies, verdict, staging,
+                                   str(options.view_as(StandardOptions).runner), started)
         phases["account"] = time.monotonic() - clock
         report = render_report(manifest, explain(contract, checked.as_of), tallies.reasons,
                                {"stages": tallies.stage_ms, "phases": phases})
         try:
-            publish_run(staging, out_dir, code == exit_codes.OK, manifest, report)
+            publish_run(staging, out_dir, verdict.ok, manifest, report)
         except OSError as exc:
             publish.withdraw_feed(out_dir)
             publish.remove_staging(staging)
@@ -293,9 +312,9 @@ def execute(request: RunRequest, beam_args: list[str]) -> RunResult:
                                                 f"{exc.strerror}); the feed was withdrawn. Free space or fix "
                                                 "permissions in the output folder, then run the same command again.")
         publish.remove_staging(staging)
-        log.info(f"run {run_id}: {status}", extra={"run_id": run_id, "stage": "finish", "counts": counts,
-                                                    "exit_code": code})
-    return RunResult(code, message, manifest, summary(manifest, out_dir), tallies.counts)
+        log.info(f"run {run_id}: {verdict.status}", extra={"run_id": run_id, "stage": "finish",
+                                                            "counts": verdict.counts, "exit_code": verdict.exit_code})
+    return RunResult(verdict.exit_code, verdict.message, manifest, summary(manifest, out_dir), tallies.counts)
 
 
 def summary(manifest: dict, out_dir: Path) -> str:

@@ -7,7 +7,7 @@ import pytest
 import fixtures
 from pipelines import exit_codes
 from pipelines.cli import main
-from pipelines.evaluate_text import char_scores
+from evaluation.evaluate_text import char_scores
 from redaction_rules.contract_loader import CONTRACTS_DIR
 from tests.conftest import SHARED
 
@@ -77,7 +77,7 @@ def test_capitals_and_mixed_case_are_reported_apart(labelled, capsys):
 
 
 def test_person_mentions_count_as_removed_only_when_no_word_is_left():
-    from pipelines.person_mentions import kinds_of, removed_mentions
+    from evaluation.person_mentions import kinds_of, removed_mentions
     text = "Garcia's car. Police met Luis Garcia and MARIA LOPEZ; Rose May-Jones stayed."
     spans = [(0, 6, "PERSON"), (25, 36, "PERSON"), (41, 52, "PERSON"), (54, 67, "PERSON")]
     predicted = [(0, 6), (30, 36), (41, 52), (54, 67)]  # "Luis" of "Luis Garcia" is left

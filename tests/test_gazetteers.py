@@ -1,7 +1,8 @@
 """The prebuilt gazetteers: what their sources give, and read without wordfreq."""
 import pytest
 
-from redaction_rules.recognizers import build_gazetteers, gazetteers
+from redaction_rules.recognizers import gazetteers
+from tools import build_gazetteers
 
 
 def test_the_prebuilt_gazetteers_are_what_their_sources_give():
@@ -13,7 +14,7 @@ def test_the_prebuilt_gazetteers_are_what_their_sources_give():
                                   "İstanbul", "Straße", "naïve", "x"])
 def test_the_english_word_lists_answer_as_wordfreq_does(word):
     """Workers read the lists instead of wordfreq: a word is listed exactly when it is that common."""
-    from redaction_rules.recognizers.english_frequency import zipf
+    from tools.english_frequency import zipf
     lists = gazetteers.load()
     key = gazetteers.english_key(word)
     assert (key in lists["ordinary_english"]) == (zipf(word) >= gazetteers.RARE_PAIR_MAX_ZIPF)

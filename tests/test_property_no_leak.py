@@ -18,7 +18,7 @@ from redaction_rules.engine import load_engine_config
 from redaction_rules.record_redactor import RecordRedactor
 from redaction_rules.shaping import RecordShaper
 from redaction_rules.verification import VerificationGate
-from redaction_rules.scoring import string_leaves
+from evaluation.scoring import string_leaves
 
 ICE = load_contract(CONTRACTS_DIR / "ice-pars-2009.yaml").contract
 SYLLABLES = ["ka", "ro", "mi", "zu", "tel", "van", "qui", "dor", "lex", "bri", "sha", "nov", "yel", "pax"]

@@ -10,7 +10,7 @@ import fixtures
 from pipelines import exit_codes
 from pipelines.cli import main
 from redaction_rules.contract_loader import CONTRACTS_DIR, load_contract
-from redaction_rules.scoring import score_feed
+from evaluation.scoring import score_feed
 
 ICE = CONTRACTS_DIR / "ice-pars-2009.yaml"
 ICE_NB = CONTRACTS_DIR / "ice-pars-2009-no-birthplace.yaml"

@@ -1,4 +1,8 @@
-"""The name and place lists the gazetteer recognizers match, built ahead of time.
+"""The word lists recognizers and redaction share, one home for each.
+
+Written here: personal and name titles, street type words, and the
+country lexicon (read from countryinfo when first asked for). Built ahead
+of time into `gazetteers.json`: the name, place and vehicle lists below.
 
 The lists come from maintained sources: the first and last names of every
 Faker locale (also folded to ASCII, as police systems store them), US
@@ -18,7 +22,7 @@ this module, and read from there (a few hundredths of a second). A test
 rebuilds them and compares, so a dependency upgrade that changes a list
 fails until the file is rebuilt:
 
-    python -m redaction_rules.recognizers.build_gazetteers
+    python -m tools.build_gazetteers
 """
 import json
 import unicodedata

@@ -22,7 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from pipelines import exit_codes
-from pipelines.person_mentions import removed_mentions, render as render_mentions
+from evaluation.person_mentions import removed_mentions, render as render_mentions
 
 FOCUS = ("PERSON", "STREET_ADDRESS", "PHONE_NUMBER", "NRP", "GPE")
 

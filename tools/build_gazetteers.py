@@ -1,6 +1,6 @@
 """Builds `gazetteers.json` from its sources (see `gazetteers.py` for why it is prebuilt).
 
-    python -m redaction_rules.recognizers.build_gazetteers
+    python -m tools.build_gazetteers
 """
 import importlib
 import json
@@ -12,7 +12,7 @@ from anyascii import anyascii
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from redaction_rules.recognizers.gazetteers import country_lexicon
-from redaction_rules.recognizers.english_frequency import english_words, zipf
+from tools.english_frequency import english_words, zipf
 from redaction_rules.recognizers.gazetteers import (BIG_CITY, LONE_NAME_MAX_ZIPF, PATH, PLACE_MAX_ZIPF,
                                                     RARE_PAIR_MAX_ZIPF)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from pipelines import exit_codes
 from pipelines.options import RunRequest, iso_day
 from redaction_rules.contract_loader import ContractError, load_contract
-from redaction_rules.scoring import FeedScore, score_feed
+from evaluation.scoring import FeedScore, score_feed
 
 
 def _jsonl(path: Path) -> list[dict]:
