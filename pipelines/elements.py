@@ -20,6 +20,14 @@ class Line(NamedTuple):
     raw: bytes
 
 
+class Row(NamedTuple):
+    """One record of a tabular export (a CSV row), only the columns its mapping names;
+    `problem` says why it is no row (too few or too many fields), never what it holds."""
+    src: Src
+    columns: dict | None
+    problem: str | None = None
+
+
 class Parsed(NamedTuple):
     """A line that is a record of the spec's shape."""
     src: Src

@@ -12,6 +12,8 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipelines.digests import sha256_and_lines
 from pipelines.read import Chunk, UnsupportedCompression, scan
+from pipelines.read_csv import CsvChunk, CsvUnreadable, scan_csv
+from redaction_rules.source_mapping import SourceMapping
 
 
 class InputError(Exception):
@@ -23,10 +25,11 @@ class InputFile:
     path: str
     sha256: str
     records: int
-    chunks: tuple[Chunk, ...]
+    chunks: tuple[Chunk, ...] | tuple[CsvChunk, ...]
 
 
-def resolve_inputs(pattern: str) -> list[InputFile]:
+def resolve_inputs(pattern: str, mapping: SourceMapping | None = None) -> list[InputFile]:
+    """Every file the pattern matches, scanned as the spec's JSON Lines or, with a mapping, as its format."""
     try:
         matches = FileSystems.match([pattern])[0].metadata_list
     except Exception as exc:  # Beam raises its own error types per file system
@@ -37,10 +40,14 @@ def resolve_inputs(pattern: str) -> list[InputFile]:
     files = []
     for index, path in enumerate(paths):
         try:
-            count, chunks = scan(index, path)
+            if mapping is None:
+                count, chunks = scan(index, path)
+            else:
+                count, chunks = scan_csv(index, path, mapping.csv, mapping.columns)
             files.append(InputFile(path, sha256_and_lines(path)[0], count, tuple(chunks)))
-        except UnsupportedCompression as exc:
+        except (UnsupportedCompression, CsvUnreadable) as exc:
             raise InputError(f"input {path}: {exc}") from None
+
         except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
             raise InputError(f"input {path}: unreadable ({type(exc).__name__}: {getattr(exc, 'strerror', None) or 'corrupt or truncated'})") from None
     return files

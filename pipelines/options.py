@@ -51,6 +51,7 @@ class RunRequest:
     output: str
     as_of: date | None = None
     engine_config: str | None = None
+    mapping: str | None = None
     spacy_model: str | None = None
     feed_shards: int = 1
     allow_empty: bool = False
@@ -70,6 +71,9 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                           help="run folder: feed/, quarantine/, dead-letter/, manifest.json, report.html, run.log")
     parser.add_argument("--as-of", dest="as_of", type=iso_day, default=None, metavar="YYYY-MM-DD",
                         help="date the contract must be in force on (default: today)")
+    parser.add_argument("--mapping", default=None, metavar="FILE",
+                        help="source mapping (YAML) that reads the input's layout, e.g. a CSV export "
+                             "(default: the input is the spec's JSON Lines)")
     parser.add_argument("--engine-config", dest="engine_config", default=None, metavar="FILE",
                         help="Presidio/spaCy engine configuration (default: the built-in engine.yaml)")
     parser.add_argument("--spacy-model", dest="spacy_model", default=None, metavar="NAME",

@@ -16,13 +16,16 @@ from pipelines.exclude import ExcludeRecords
 from pipelines.inputs import InputFile
 from pipelines.parse import ParseRecords
 from pipelines.progress import PUBLISHED, READ, WITHHELD, CountProgress
-from pipelines.read import Chunk, ReadJsonLines
+from pipelines.map_rows import MapRows
+from pipelines.read import ReadJsonLines
+from pipelines.read_csv import ReadCsvRows
 from pipelines.redact import RedactFreeText
 from pipelines.repeated_ids import FindRepeatedIds
 from pipelines.verify import VerifyRecords
 from pipelines.write import WriteShards, WriteTally, WriteJsonFile
 from redaction_rules.contract import Contract
 from redaction_rules.engine import EngineConfig
+from redaction_rules.source_mapping import SourceMapping
 
 FEED_DIR, QUARANTINE_DIR, DEAD_LETTER_DIR = "feed", "quarantine", "dead-letter"
 COUNTS_FILE, ENTITIES_FILE, REPEATS_FILE, REASONS_FILE, RUNS = (
@@ -40,13 +43,14 @@ class Plan:
     schema: dict
     staging: str
     feed_shards: int = 1
+    mapping: SourceMapping | None = None  # None: the inputs are the spec's JSON Lines
 
     @property
     def files(self) -> list[str]:
         return [f.path for f in self.inputs]
 
     @property
-    def chunks(self) -> list[Chunk]:
+    def chunks(self) -> list:
         return [chunk for f in self.inputs for chunk in f.chunks]
 
 
@@ -57,10 +61,14 @@ class ShieldFeed(beam.PTransform):
 
     def expand(self, pbegin):
         plan = self.plan
-        lines = (pbegin
-                 | "Read" >> ReadJsonLines(plan.chunks)
-                 | "ProgressRead" >> CountProgress(plan.staging, READ, passthrough=True))
-        parsed = lines | "Parse" >> ParseRecords(plan.schema, plan.files)
+        read = pbegin | "Read" >> (ReadCsvRows(plan.chunks) if plan.mapping else ReadJsonLines(plan.chunks))
+        read = read | "ProgressRead" >> CountProgress(plan.staging, READ, passthrough=True)
+        unmapped = []
+        if plan.mapping:
+            mapped = read | "MapRows" >> MapRows(plan.mapping, plan.files)
+            read, unmapped = mapped.lines, [mapped.dead_letter]
+        parsed = read | "Parse" >> ParseRecords(plan.schema, plan.files)
+        dead_letter = (*unmapped, parsed.dead_letter) | "GatherDeadLetters" >> beam.Flatten()
         repeats = parsed.records | "FindRepeatedIds" >> FindRepeatedIds()
         kept = parsed.records | "Exclude" >> ExcludeRecords(plan.contract)
         shaped = kept.records | "ApplyContract" >> ApplyContract(plan.contract, plan.key)
@@ -69,11 +77,11 @@ class ShieldFeed(beam.PTransform):
         quarantine = ((shaped.quarantine, redacted.quarantine, verified.quarantine)
                       | "GatherQuarantine" >> beam.Flatten())
         verified.records | "ProgressPublished" >> CountProgress(plan.staging, PUBLISHED)
-        for label, withheld in (("DeadLettered", parsed.dead_letter), ("Excluded", kept.excluded),
+        for label, withheld in (("DeadLettered", dead_letter), ("Excluded", kept.excluded),
                                 ("QuarantinedShaping", shaped.quarantine), ("QuarantinedRedaction", redacted.quarantine),
                                 ("QuarantinedVerification", verified.quarantine)):
             withheld | f"Progress{label}" >> CountProgress(plan.staging, WITHHELD)
-        return {"feed": verified.records, "quarantine": quarantine, "dead_letter": parsed.dead_letter,
+        return {"feed": verified.records, "quarantine": quarantine, "dead_letter": dead_letter,
                 "excluded": kept.excluded, "redacted": redacted.records, "repeats": repeats}
 
 

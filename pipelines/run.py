@@ -34,6 +34,7 @@ from redaction_rules.contract_loader import ContractError, LoadedContract, load_
 from redaction_rules.engine import EngineConfig, EngineConfigError, ModelUnavailable, check_model, load_engine_config
 from redaction_rules.explain import explain
 from redaction_rules.fields import record_schema
+from redaction_rules.source_mapping import LoadedMapping, MappingError, load_mapping
 
 DEFAULT_RUNNER = "FnApiRunner"  # the DirectRunner would first try to download Prism
 RUN_LOG, REPORT = "run.log", "report.html"
@@ -41,6 +42,7 @@ RUN_LOG, REPORT = "run.log", "report.html"
 # What to do when a stage fails, by the composite transform Beam names in its error.
 STAGE_HINTS = {
     "Read": "a worker could not read an input file: check that every worker can reach and read it",
+    "MapRows": "mapping rows failed on a worker, which should only route unreadable rows to the dead letters: report it as a bug",
     "Parse": "parsing failed on a worker, which should only route bad lines to the dead letters: report it as a bug",
     "Exclude": "an exclusion rule failed on a worker: check the contract's exclude section",
     "ApplyContract": "shaping failed on a worker: check the contract's field operators",
@@ -69,6 +71,7 @@ class Checked:
     engine: EngineConfig
     as_of: date
     inputs: tuple[InputFile, ...]
+    mapping: LoadedMapping | None = None
 
     @property
     def total(self) -> int:
@@ -106,7 +109,8 @@ def preflight(request: RunRequest) -> Checked | RunResult:
         loaded = load_contract(request.contract)
         key = load_key(loaded)
         engine = load_engine_config(request.engine_config).with_model(request.spacy_model)
-    except (ContractError, EngineConfigError) as exc:
+        mapping = load_mapping(request.mapping) if request.mapping else None
+    except (ContractError, EngineConfigError, MappingError) as exc:
         return RunResult(exit_codes.USAGE, str(exc))
     contract = loaded.contract
     in_force, why = contract.in_force(as_of)
@@ -118,17 +122,17 @@ def preflight(request: RunRequest) -> Checked | RunResult:
     except ModelUnavailable as exc:
         return RunResult(exit_codes.MODEL, str(exc))
     try:
-        inputs = tuple(resolve_inputs(request.input))
+        inputs = tuple(resolve_inputs(request.input, mapping.mapping if mapping else None))
     except InputError as exc:
         return RunResult(exit_codes.INPUT, str(exc))
-    checked = Checked(loaded, key, engine, as_of, inputs)
+    checked = Checked(loaded, key, engine, as_of, inputs, mapping)
     if not checked.total and not request.allow_empty:
         return RunResult(exit_codes.INPUT, f"input {request.input}: no records; nothing was published "
                                            "(--allow-empty publishes an empty feed in place of the last one)")
     return checked
 
 
-SHIELD_STAGES = ("Read", "Parse", "FindRepeatedIds", "Exclude", "ApplyContract", "RedactFreeText", "Verify")
+SHIELD_STAGES = ("Read", "MapRows", "Parse", "FindRepeatedIds", "Exclude", "ApplyContract", "RedactFreeText", "Verify")
 
 
 def _report_stage(step: str) -> str:
@@ -230,6 +234,9 @@ def record_manifest(run_id: str, checked: Checked, tallies: Tallies, verdict: Ve
                      "file": checked.loaded.path.name, "sha256": checked.loaded.sha256},
         "as_of": checked.as_of.isoformat(),
         "inputs": [{"path": f.path, "sha256": f.sha256, "records": f.records} for f in checked.inputs],
+        "source": ({"mapping": checked.mapping.mapping.id, "version": checked.mapping.mapping.version,
+                    "file": checked.mapping.path.name, "sha256": checked.mapping.sha256}
+                   if checked.mapping else {"format": "jsonl"}),
         "outputs": {"feed": listed("feed") if verdict.ok else [],
                     **{name: listed(name) for name in ("quarantine", "dead-letter")}},
         "counts": verdict.counts,
@@ -282,7 +289,8 @@ def execute(request: RunRequest, beam_args: list[str]) -> RunResult:
     contract, log = checked.loaded.contract, logs.logger()
     options = beam_options(beam_args)
     plan = Plan(inputs=checked.inputs, contract=contract, key=checked.key, engine=checked.engine,
-                schema=record_schema(), staging=str(staging), feed_shards=request.feed_shards)
+                schema=record_schema(), staging=str(staging), feed_shards=request.feed_shards,
+                mapping=checked.mapping.mapping if checked.mapping else None)
     serve_local_workers_on_loopback()
     with logs.run_log(out_dir / RUN_LOG):
         log.info(f"run {run_id}: {contract.id} {contract.version} as of {checked.as_of.isoformat()}, "

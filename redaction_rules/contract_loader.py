@@ -1,40 +1,19 @@
-"""Reading a contract file: YAML in, a validated `Contract` or errors out.
-
-Every error names the file, the line and the key, because the person who
-fixes a contract is reading the YAML, not a pydantic traceback. Duplicate
-keys are errors too: PyYAML would silently keep the last one.
-"""
+"""Reading a contract file: YAML in, a validated `Contract` or errors out
+(with file, line and key: `yaml_model`), and the key it points to."""
 import hashlib
 import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from redaction_rules.contract import OPERATORS, Contract, semantic_errors
-from redaction_rules.yaml_document import YamlRefused, parse_yaml
+from redaction_rules.yaml_model import ModelFileError, load_model
 
 CONTRACTS_DIR = Path(__file__).resolve().parent / "contracts"
 
-_FRIENDLY = {
-    "extra_forbidden": "unknown key",
-    "missing": "missing required key",
-    "bool_type": "not true or false",
-    "int_type": "not a whole number",
-    "float_type": "not a number",
-    "string_type": "not a string",
-    "list_type": "not a list",
-    "dict_type": "not a mapping",
-}
 
-
-class ContractError(Exception):
+class ContractError(ModelFileError):
     """A contract that cannot be used; `messages` lists every problem found."""
-
-    def __init__(self, messages: list[str]):
-        self.messages = messages
-        super().__init__("\n".join(messages))
 
 
 @dataclass(frozen=True)
@@ -44,56 +23,9 @@ class LoadedContract:
     sha256: str
 
 
-def _locate(loc: tuple, lines: dict) -> tuple[tuple, int]:
-    """The deepest part of a pydantic location that exists in the YAML.
-
-    Pydantic puts union tags (e.g. `generalize`) into locations; they are not
-    keys of the file and are skipped.
-    """
-    found, kept = (), ()
-    for part in loc:
-        candidate = kept + (part,)
-        if candidate in lines:
-            kept = candidate
-            found = kept
-        elif isinstance(part, str) and kept + (part,) not in lines:
-            # a key that is missing or a union tag: report it, keep the line of the parent
-            if part not in OPERATORS:
-                found = kept + (part,)
-    return found, lines.get(kept, 1)
-
-
-def _render(loc: tuple) -> str:
-    return "/".join(str(p) for p in loc) or "(top level)"
-
-
 def load_contract(path: str | os.PathLike) -> LoadedContract:
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ContractError([f"{path}: cannot read contract ({exc.strerror})"]) from None
-    try:
-        document = parse_yaml(raw, str(path))
-    except YamlRefused as exc:
-        raise ContractError(exc.messages) from None
-    data, lines, dups = document.data, document.lines, document.duplicates
-    if not isinstance(data, dict):
-        raise ContractError([f"{path}:1: a contract is a YAML mapping"])
-    messages = [f"{path}:{line}: {_render(loc)}: key given twice" for loc, line in dups]
-    try:
-        contract = Contract.model_validate(data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            loc, line = _locate(tuple(err["loc"]), lines)
-            msg = _FRIENDLY.get(err["type"], err["msg"])
-            messages.append(f"{path}:{line}: {_render(loc)}: {msg}")
-        raise ContractError(messages) from None
-    for loc, msg in semantic_errors(contract):
-        _, line = _locate(loc, lines)
-        messages.append(f"{path}:{line}: {_render(loc)}: {msg}")
-    if messages:
-        raise ContractError(messages)
+    contract, raw = load_model(path, Contract, "contract", ContractError, tags=OPERATORS, semantic=semantic_errors)
     return LoadedContract(contract, path, hashlib.sha256(raw).hexdigest())
 
 

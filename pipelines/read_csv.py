@@ -1,0 +1,147 @@
+"""CSV exports in, one element a row, with its file and the line the row starts on.
+
+As with JSON Lines (`read.py`), the driver scans each file once and cuts it
+into chunks of rows at byte offsets where a row starts, so that workers
+read in parallel and only chunk descriptions cross the shuffle. Rows are
+found with Python's `csv` reader, so a quoted field may hold the delimiter
+and line ends; the scan follows the same reader, so a chunk never starts
+inside a quoted field. A row keeps only the columns its mapping names:
+the others are never read into the pipeline.
+
+The scan also checks what would make every row wrong: a header without
+a column the mapping reads, bytes that are not the declared encoding, a
+quote left open at the end of the file. Each stops the run (exit 5) with
+the file and line, before anything is written.
+"""
+import csv
+from dataclasses import dataclass
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+
+from pipelines.elements import Row
+from pipelines.read import BOM, MAX_COMPRESSED_CHUNKS, _is_compressed, _open
+from redaction_rules.source_mapping import CsvOptions
+
+ROWS_PER_CHUNK = 500
+
+
+class CsvUnreadable(ValueError):
+    """The file cannot be read as the mapping's CSV; the message names the line, never a value."""
+
+
+@dataclass(frozen=True)
+class CsvChunk:
+    """`rows` rows of file `index`, the first one starting on line `first_line` at byte `offset`."""
+    index: int
+    path: str
+    offset: int
+    first_line: int
+    rows: int
+    header: tuple[str, ...]
+    wanted: tuple[str, ...]
+    options: CsvOptions
+
+
+def _rows(handle, options: CsvOptions, line: int = 1, offset: int = 0):
+    """(starting line, starting byte offset, fields) of every row from here on; blank lines are no rows."""
+    at = {"line": line, "offset": offset, "start": None}
+
+    def lines():
+        for raw in iter(handle.readline, b""):
+            if at["start"] is None:
+                at["start"] = (at["line"], at["offset"])
+            at["offset"] += len(raw)
+            if at["offset"] == len(raw) and raw.startswith(BOM):  # the first line of the file
+                raw = raw[len(BOM):]
+            try:
+                text = raw.decode(options.encoding)
+            except UnicodeDecodeError:
+                raise CsvUnreadable(f"line {at['line']}: not {options.encoding}") from None
+            at["line"] += 1
+            yield text
+
+    reader = csv.reader(lines(), delimiter=options.delimiter, quotechar=options.quotechar, strict=True)
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise CsvUnreadable(f"line {at['line'] - 1}: not CSV ({_csv_problem(exc)})") from None
+        start, at["start"] = at["start"], None
+        if fields:
+            yield start[0], start[1], fields
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return "a field longer than the limit"
+    if "unexpected end of data" in text or "EOF" in text:
+        return "a quoted field never closed"
+    return "malformed quoting"
+
+
+def scan_csv(index: int, path: str, options: CsvOptions, wanted: list[str],
+             rows_per_chunk: int = ROWS_PER_CHUNK) -> tuple[int, list[CsvChunk]]:
+    """One pass over a file: how many rows it holds, and its chunks. Raises `CsvUnreadable`."""
+    starts, count, header, end_line = [], 0, None, 1
+    with _open(path) as handle:
+        for line, offset, fields in _rows(handle, options):
+            if header is None:
+                header = tuple(f.strip() for f in fields)
+                missing = [c for c in wanted if c not in header]
+                if missing:
+                    raise CsvUnreadable(f"line {line}: the header lacks the mapped column(s) {', '.join(missing)}")
+                continue
+            if count % rows_per_chunk == 0:
+                starts.append((offset, line, count))
+            count += 1
+    if header is None:
+        raise CsvUnreadable("line 1: no header row")
+    if _is_compressed(path) and len(starts) > MAX_COMPRESSED_CHUNKS:
+        step = -(-len(starts) // MAX_COMPRESSED_CHUNKS)
+        starts = starts[::step]
+    ends = [first for _, _, first in starts[1:]] + [count]
+    chunks = [CsvChunk(index, path, offset, line, end - first, header, tuple(wanted), options)
+              for (offset, line, first), end in zip(starts, ends)]
+    return count, chunks
+
+
+def iter_csv_chunk(chunk: CsvChunk):
+    """A `Row` for each row of the chunk, with only the wanted columns."""
+    positions = [(name, chunk.header.index(name)) for name in chunk.wanted]
+    width = len(chunk.header)
+    with _open(chunk.path) as handle:
+        if chunk.offset:
+            handle.seek(chunk.offset)
+        for n, (line, _, fields) in enumerate(_rows(handle, chunk.options, chunk.first_line, chunk.offset)):
+            if n >= chunk.rows:
+                return
+            src = (chunk.index, line)
+            if len(fields) != width:
+                yield Row(src, None, f"{len(fields)} fields where the header has {width}")
+            else:
+                yield Row(src, {name: fields[i] for name, i in positions})
+
+
+class _ReadCsvChunk(beam.DoFn):
+    def __init__(self):
+        self.rows = Metrics.counter("feedshield", "input_lines")
+
+    def process(self, chunk: CsvChunk):
+        for row in iter_csv_chunk(chunk):
+            self.rows.inc()
+            yield row
+
+
+class ReadCsvRows(beam.PTransform):
+    def __init__(self, chunks: list[CsvChunk]):
+        super().__init__()
+        self.chunks = chunks
+
+    def expand(self, pbegin):
+        return (pbegin
+                | "Chunks" >> beam.Create(self.chunks)
+                | "ReadChunks" >> beam.ParDo(_ReadCsvChunk()).with_output_types(Row))

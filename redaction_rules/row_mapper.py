@@ -1,0 +1,103 @@
+"""One row of a city's export into one record of the input spec, as its source mapping says.
+
+The record it makes is then read by `RecordParser` like any JSON Lines
+record, so a mapped export meets every rule of the spec (types, enums,
+dates) and nothing is trusted because it came through a mapping. A value
+the mapping cannot read makes the whole row a dead letter; the reason
+names the field and the column, never the value.
+"""
+import re
+from datetime import datetime
+
+from redaction_rules.fields import catalog
+from redaction_rules.source_mapping import TEMPLATE_COLUMN, Source, SourceMapping
+
+_INTEGER = re.compile(r"[+-]?\d{1,18}\Z")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,3})?\Z")
+_BOOLEANS = {"true": True, "false": False}
+
+
+class Unreadable(ValueError):
+    """A value the mapping cannot turn into the spec's: the message says why, never what."""
+
+
+class RowMapper:
+    def __init__(self, mapping: SourceMapping):
+        kinds = {path: field.kind for path, field in catalog().items()}
+        self.record = [(path.split("."), source, kinds[path]) for path, source in mapping.record.items()]
+        self.persons = [[(path.split("."), source, kinds[f"persons.{path}"]) for path, source in entry.items()]
+                        for entry in mapping.persons]
+        self.charges = [[(path.split("."), source, kinds[f"charges.{path}"]) for path, source in entry.items()]
+                        for entry in mapping.charges]
+
+    def map(self, row: dict[str, str]) -> dict:
+        """The record of one row; raises `Unreadable` naming the field and column."""
+        record = self._fill(self.record, row, "")
+        if self.persons:
+            record["persons"] = [self._fill(fields, row, f"persons[{i}].") for i, fields in enumerate(self.persons)]
+        if self.charges:
+            record["charges"] = [self._fill(fields, row, f"charges[{i}].") for i, fields in enumerate(self.charges)]
+        return record
+
+    def _fill(self, fields, row: dict[str, str], prefix: str) -> dict:
+        out: dict = {}
+        for parts, source, kind in fields:
+            try:
+                value = _typed(_read(source, row), kind)
+            except Unreadable as exc:
+                where = f" (column {', '.join(source.columns)})" if source.columns else ""
+                raise Unreadable(f"{prefix}{'.'.join(parts)}{where}: {exc}") from None
+            node = out
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = value
+        return out
+
+
+def _read(source: Source, row: dict[str, str]):
+    if "constant" in source.model_fields_set:
+        return source.constant
+    if source.template is not None:
+        values = {c: (row.get(c) or "").strip() for c in source.columns}
+        if not all(values.values()):
+            return None
+        value = TEMPLATE_COLUMN.sub(lambda m: values[m.group(1)], source.template)
+    else:
+        value = (row.get(source.column) or "").strip()
+        if not value:
+            return None
+    if source.codes is not None:
+        if value not in source.codes:
+            raise Unreadable("a value not in its code table")
+        return source.codes[value]
+    if source.date_format:
+        return _parsed(value, source.date_format).date().isoformat()
+    if source.datetime_format:
+        return _parsed(value, source.datetime_format).isoformat()
+    return value
+
+
+def _parsed(value: str, form: str) -> datetime:
+    try:
+        return datetime.strptime(value, form)
+    except ValueError:
+        raise Unreadable(f"not a date in the format {form}") from None
+
+
+def _typed(value, kind: str):
+    """A string from a column as the spec's type of the field."""
+    if value is None or not isinstance(value, str):
+        return value
+    if kind == "integer":
+        if not _INTEGER.match(value):
+            raise Unreadable("not a whole number")
+        return int(value)
+    if kind == "number":
+        if not _NUMBER.match(value):
+            raise Unreadable("not a number")
+        return float(value)
+    if kind == "boolean":
+        if value.lower() not in _BOOLEANS:
+            raise Unreadable("not true or false (give a code table)")
+        return _BOOLEANS[value.lower()]
+    return value

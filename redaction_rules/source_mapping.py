@@ -1,0 +1,153 @@
+"""How a city's export layout becomes the input spec: a source mapping, validated like a contract.
+
+A mapping says, for each spec field it fills, where the value comes from
+(a column, a constant, or a template of columns) and how it is read (a
+code table, a date or datetime format). It lists columns, never drops
+them: a column it does not name is never read into the pipeline, so an
+export that grows a column cannot leak it. Values a mapping cannot read
+(a code its table lacks, a date in another format, a number that is not
+one) make the row a dead letter, never a guess.
+
+One row is one record here (`layout: row_per_record`), its person and
+charge built from the row's columns, as the NYPD's arrest export keeps
+them.
+"""
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
+
+from redaction_rules.fields import FIELD_KINDS, catalog
+from redaction_rules.yaml_model import ModelFileError, load_model
+
+SOURCES_DIR = Path(__file__).resolve().parent / "sources"
+TEMPLATE_COLUMN = re.compile(r"\{([^{}]+)\}")
+Scalar = StrictStr | StrictBool | StrictInt | StrictFloat
+
+
+class MappingError(ModelFileError):
+    """A source mapping that cannot be used; `messages` lists every problem found."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Source(Strict):
+    """Where one spec field's value comes from: exactly one of `column`, `constant`, `template`."""
+    column: StrictStr | None = None
+    constant: Scalar | None = None
+    template: StrictStr | None = None  # "NYPD-{ARREST_KEY}": columns in braces
+    # a value of the column → the spec's value; a value not in the table makes the row a dead letter
+    codes: dict[StrictStr, Scalar | None] | None = None
+    date_format: StrictStr | None = None      # strptime format of a date, e.g. "%m/%d/%Y"
+    datetime_format: StrictStr | None = None  # strptime format of a date and time
+
+    @property
+    def columns(self) -> list[str]:
+        if self.column is not None:
+            return [self.column]
+        return TEMPLATE_COLUMN.findall(self.template) if self.template is not None else []
+
+
+def _shorthand(value):
+    """`record_id: ARREST_KEY` is short for `{column: ARREST_KEY}`."""
+    return {"column": value} if isinstance(value, str) else value
+
+
+FieldSource = Annotated[Source, BeforeValidator(_shorthand)]
+
+
+class CsvOptions(Strict):
+    delimiter: StrictStr = Field(default=",", min_length=1, max_length=1)
+    quotechar: StrictStr = Field(default='"', min_length=1, max_length=1)
+    # the text encoding; an ASCII-compatible one (utf-8, latin-1, cp1252), since rows are found by their line ends
+    encoding: StrictStr = "utf-8"
+
+
+class SourceMapping(Strict):
+    apiVersion: Literal["feedshield/v1"]
+    kind: Literal["SourceMapping"]
+    id: StrictStr
+    version: StrictStr
+    description: StrictStr | None = None
+    format: Literal["csv"]
+    csv: CsvOptions = CsvOptions()
+    layout: Literal["row_per_record"] = "row_per_record"
+    # spec fields outside persons and charges ("record_id", "flags.juvenile")
+    record: dict[StrictStr, FieldSource]
+    # each entry is one person of every record, its keys the fields below `persons.`
+    persons: list[dict[StrictStr, FieldSource]] = []
+    # each entry is one charge of every record, its keys the fields below `charges.`
+    charges: list[dict[StrictStr, FieldSource]] = []
+
+    def sources(self):
+        """(location in the YAML, spec path, source) of every mapped field."""
+        for path, source in self.record.items():
+            yield ("record", path), path, source
+        for section in ("persons", "charges"):
+            for i, entry in enumerate(getattr(self, section)):
+                for path, source in entry.items():
+                    yield (section, i, path), f"{section}.{path}", source
+
+    @property
+    def columns(self) -> list[str]:
+        """Every column the mapping reads, in the order it names them."""
+        return list(dict.fromkeys(c for _, _, source in self.sources() for c in source.columns))
+
+
+_ARRAYS = ("persons.", "charges.", "court_events.")
+
+
+def semantic_errors(mapping: SourceMapping) -> list[tuple[tuple, str]]:
+    errors = []
+    fields = catalog()
+    for loc, path, source in mapping.sources():
+        given = [k for k in ("column", "constant", "template") if k in source.model_fields_set]
+        if len(given) != 1:
+            errors.append((loc, "give exactly one of column, constant, template"))
+        if loc[0] == "record" and path.startswith(_ARRAYS):
+            errors.append((loc, f"{path} is a field of a list: map it under persons or charges"))
+        elif path not in fields:
+            errors.append((loc, f"unknown field {path!r}: not in the input spec"))
+        if source.template is not None and not source.columns:
+            errors.append((loc + ("template",), "a template names at least one column in braces"))
+        if source.date_format and source.datetime_format:
+            errors.append((loc, "give date_format or datetime_format, not both"))
+        kind = FIELD_KINDS.get(path)
+        if source.date_format and kind not in ("dob", "datetime"):
+            errors.append((loc + ("date_format",), f"{path} is not a date"))
+        if source.datetime_format and kind != "datetime":
+            errors.append((loc + ("datetime_format",), f"{path} is not a date and time"))
+        if source.codes is not None and source.constant is not None:
+            errors.append((loc + ("codes",), "a constant needs no code table"))
+    try:
+        ascii_compatible = "\n\r,;|\t\"'".encode(mapping.csv.encoding) == b"\n\r,;|\t\"'"
+    except LookupError:
+        errors.append((("csv", "encoding"), f"{mapping.csv.encoding!r} is no encoding Python knows"))
+    else:
+        if not ascii_compatible:
+            errors.append((("csv", "encoding"), "rows are found by their line ends: the encoding must write "
+                                                "ASCII as ASCII (utf-8, latin-1, cp1252; not utf-16)"))
+    if "record_id" not in mapping.record:
+        errors.append((("record",), "record_id must be mapped: every record needs its id"))
+    for i, person in enumerate(mapping.persons):
+        if "role" not in person:
+            errors.append((("persons", i), "role must be mapped: a person without a role cannot be shielded"))
+    return errors
+
+
+@dataclass(frozen=True)
+class LoadedMapping:
+    mapping: SourceMapping
+    path: Path
+    sha256: str
+
+
+def load_mapping(path) -> LoadedMapping:
+    path = Path(path)
+    mapping, raw = load_model(path, SourceMapping, "source mapping", MappingError, semantic=semantic_errors)
+    return LoadedMapping(mapping, path, hashlib.sha256(raw).hexdigest())
