@@ -206,6 +206,12 @@ def account(checked: Checked, tallies: Tallies, out_dir: Path) -> Verdict:
         message = (f"input: {len(repeats)} record(s) repeat a record_id given earlier ({shown}"
                    f"{'; ...' if len(repeats) > 5 else ''}): which version is current cannot be told, "
                    "so nothing was published; fix the export and run again")
+    elif total and dead / total > checked.loaded.contract.verification.dead_letter_threshold:
+        status, code = "failed: dead letters", exit_codes.VERIFICATION
+        limit = checked.loaded.contract.verification.dead_letter_threshold
+        message = (f"{dead} of {total} input records are dead letters ({dead / total:.2%}, threshold {limit:.2%}): "
+                   f"nothing was published; see the reasons in {out_dir / 'report.html'} and the rows in "
+                   f"{out_dir / 'dead-letter'}, then fix the export or its mapping")
     elif share > threshold:
         status, code = "failed: verification", exit_codes.VERIFICATION
         stages = ", ".join(f"{stage} {n}" for stage, n in sorted(by_stage.items()))

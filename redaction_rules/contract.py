@@ -174,6 +174,9 @@ class FreeText(Strict):
 
 class Verification(Strict):
     quarantine_threshold: float = Field(default=0.0, ge=0.0, le=1.0)
+    # the share of input records that may be dead letters: above it the export, or its mapping, is
+    # wrong, and a feed of what was left would silently miss records
+    dead_letter_threshold: float = Field(default=0.01, ge=0.0, le=1.0)
 
 
 class Contract(Strict):

@@ -24,9 +24,12 @@ import pytest
 from pipelines import exit_codes
 from pipelines.cli import main
 from redaction_rules.contract_loader import CONTRACTS_DIR
+from tests.conftest import tolerant_contract
 from tests.bad_input_corpus import DEAD, EXCLUDED, FILE_CASES, MARKERS, PUBLISHED, base, record_cases, record_export
 
-ICE = CONTRACTS_DIR / "ice-pars-2009.yaml"
+ICE_AS_SIGNED = CONTRACTS_DIR / "ice-pars-2009.yaml"
+# The corpus is mostly dead letters on purpose: its runs take the contract with a dead-letter threshold of 100%
+ICE = tolerant_contract(ICE_AS_SIGNED)
 AS_OF = "2018-06-30"
 REPO = Path(__file__).resolve().parent.parent
 TWO_WORKERS = ["--direct_running_mode=multi_processing", "--direct_num_workers=2"]
@@ -159,6 +162,18 @@ def test_the_corpus_run_publishes_without_a_traceback(corpus_run):
     assert corpus_run["code"] == exit_codes.OK, corpus_run["stderr"][-2000:]
     for text in (corpus_run["stdout"], corpus_run["stderr"]):
         assert "Traceback" not in text
+
+
+def test_under_the_contract_as_signed_a_corpus_of_dead_letters_publishes_nothing(corpus, tmp_path):
+    """More than 1% of the input dead-lettered means the export is wrong: exit 4, every record still counted."""
+    _, _, path = corpus
+    out = tmp_path / "out"
+    code, _, stderr = _run_in_process(["run", "--contract", str(ICE_AS_SIGNED), "--input", str(path),
+                                       "--output", str(out), "--as-of", AS_OF])
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert code == exit_codes.VERIFICATION and "are dead letters" in stderr and "threshold 1.00%" in stderr
+    assert manifest["status"] == "failed: dead letters" and manifest["outputs"]["feed"] == []
+    assert not (out / "feed").exists() or not any((out / "feed").iterdir())
 
 
 def test_every_line_is_accounted_for_in_the_manifest(corpus_run):

@@ -1,0 +1,176 @@
+"""Source mappings: how they are validated, how a row becomes a record, and CSV read as the pipeline reads it."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from pipelines.cli import main
+from pipelines.read_csv import CsvUnreadable, iter_csv_chunk, scan_csv
+from redaction_rules.row_mapper import RowMapper, Unreadable
+from redaction_rules.source_mapping import SOURCES_DIR, CsvOptions, MappingError, load_mapping
+from tests.conftest import REPO, SHARED
+
+NYPD = SOURCES_DIR / "nypd-arrests.yaml"
+EXCERPT = REPO / "tests" / "data" / "nypd_arrests_excerpt.csv"
+OPEN_DATA = REPO / "redaction_rules" / "contracts" / "open-data.yaml"
+HEAD = "apiVersion: feedshield/v1\nkind: SourceMapping\nid: t\nversion: '1'\nformat: csv\n"
+
+
+def mapping_file(tmp_path, body: str) -> Path:
+    path = tmp_path / "mapping.yaml"
+    path.write_text(HEAD + body)
+    return path
+
+
+def errors(tmp_path, body: str) -> list[str]:
+    with pytest.raises(MappingError) as caught:
+        load_mapping(mapping_file(tmp_path, body))
+    return caught.value.messages
+
+
+@pytest.mark.parametrize("body,line,message", [
+    ("record: {record_id: ID, colour: C}\n", 6, "record/colour: unknown field 'colour'"),
+    ("record: {record_id: ID}\npersons:\n  - {sex: S}\n", 8, "persons/0: role must be mapped"),
+    ("record: {district: D}\n", 6, "record: record_id must be mapped"),
+    ("record:\n  record_id: {column: ID, constant: x}\n", 7, "give exactly one of column, constant, template"),
+    ("record:\n  record_id: {column: ID, colum: x}\n", 7, "record/record_id/colum: unknown key"),
+    ("record:\n  record_id: ID\n  district: {column: D, date_format: '%Y'}\n", 8, "district is not a date"),
+    ("record:\n  record_id: ID\n  persons.sex: S\n", 8, "persons.sex is a field of a list: map it under persons"),
+    ("csv: {encoding: utf-16}\nrecord: {record_id: ID}\n", 6, "the encoding must write ASCII as ASCII"),
+    ("csv: {encoding: klingon}\nrecord: {record_id: ID}\n", 6, "'klingon' is no encoding Python knows"),
+    ("csv: {delimiter: ';;'}\nrecord: {record_id: ID}\n", 6, "csv/delimiter"),
+    ("record:\n  record_id: {template: 'X-'}\n", 7, "a template names at least one column in braces"),
+    ("record: {record_id: ID}\nrecord: {record_id: ID}\n", 7, "record: key given twice"),
+])
+def test_a_mapping_error_names_file_line_and_key(tmp_path, body, line, message):
+    found = errors(tmp_path, body)
+    assert any(m.startswith(f"{tmp_path / 'mapping.yaml'}:{line}: ") and message in m for m in found), found
+
+
+def test_the_shipped_mappings_load():
+    for path in SOURCES_DIR.glob("*.yaml"):
+        assert load_mapping(path).mapping.columns
+
+
+def row_mapper(tmp_path, body):
+    return RowMapper(load_mapping(mapping_file(tmp_path, body)).mapping)
+
+
+def test_a_row_becomes_a_record_by_columns_constants_templates_codes_and_dates(tmp_path):
+    mapper = row_mapper(tmp_path, """record:
+  record_id: {template: "NY-{KEY}-{BORO}"}
+  arrest_datetime: {column: WHEN, datetime_format: "%m/%d/%Y %H:%M"}
+  flags.juvenile: {column: AGE, codes: {"<18": true, "18-24": false}}
+persons:
+  - {role: {constant: arrestee}, sex: {column: SEX, codes: {M: M, F: F}}, dob: {column: DOB, date_format: "%Y%m%d"}}
+charges:
+  - {sequence: SEQ, class: {column: CAT, codes: {F: felony, V: summary}}}
+""")
+    row = {"KEY": "17", "BORO": "Q", "WHEN": "09/25/2021 14:05", "AGE": "<18", "SEX": "F", "DOB": "20050102",
+           "SEQ": "2", "CAT": "V"}
+    assert mapper.map(row) == {
+        "record_id": "NY-17-Q", "arrest_datetime": "2021-09-25T14:05:00", "flags": {"juvenile": True},
+        "persons": [{"role": "arrestee", "sex": "F", "dob": "2005-01-02"}],
+        "charges": [{"sequence": 2, "class": "summary"}]}
+    # an empty column is null, and so is a template with an empty column
+    assert mapper.map({**row, "BORO": "", "SEX": " "})["record_id"] is None
+
+
+@pytest.mark.parametrize("change,reason", [
+    ({"AGE": "17"}, "flags.juvenile (column AGE): a value not in its code table"),
+    ({"WHEN": "2021-09-25"}, "arrest_datetime (column WHEN): not a date in the format %m/%d/%Y %H:%M"),
+    ({"SEQ": "two"}, "charges[0].sequence (column SEQ): not a whole number"),
+    ({"DOB": "1/2/2005"}, "persons[0].dob (column DOB): not a date in the format %Y%m%d"),
+])
+def test_a_value_the_mapping_cannot_read_names_field_and_column_never_the_value(tmp_path, change, reason):
+    mapper = row_mapper(tmp_path, """record:
+  record_id: KEY
+  arrest_datetime: {column: WHEN, datetime_format: "%m/%d/%Y %H:%M"}
+  flags.juvenile: {column: AGE, codes: {"<18": true}}
+persons:
+  - {role: {constant: arrestee}, dob: {column: DOB, date_format: "%Y%m%d"}}
+charges:
+  - {sequence: SEQ}
+""")
+    row = {"KEY": "1", "WHEN": "09/25/2021 14:05", "AGE": "<18", "DOB": "20050102", "SEQ": "1", **change}
+    with pytest.raises(Unreadable) as caught:
+        mapper.map(row)
+    assert str(caught.value) == reason and list(change.values())[0] not in str(caught.value)
+
+
+def test_csv_rows_with_quoted_line_ends_split_into_chunks_at_row_starts_only(tmp_path):
+    path = tmp_path / "export.csv"
+    rows = [f'{i},"line one\nline two, with a comma",{"x" * (i % 3)}' for i in range(1, 12)]
+    path.write_bytes(("\ufeffID,TEXT,OTHER\r\n" + "\r\n".join(rows) + "\r\n\r\n").encode("utf-8"))
+    count, chunks = scan_csv(0, str(path), CsvOptions(), ["ID", "TEXT"], rows_per_chunk=4)
+    assert count == 11 and [c.rows for c in chunks] == [4, 4, 3]
+    read = [row for chunk in chunks for row in iter_csv_chunk(chunk)]
+    assert [r.columns["ID"] for r in read] == [str(i) for i in range(1, 12)]
+    assert [r.src[1] for r in read] == list(range(2, 24, 2))  # each row starts two lines after the last
+    assert all(set(r.columns) == {"ID", "TEXT"} for r in read)  # OTHER is never read
+    assert read[0].columns["TEXT"] == "line one\nline two, with a comma"
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"ID,TEXT\n1,\"never closed\n", "line 2: not CSV (a quoted field never closed)"),
+    (b"ID,TEXT\n1,caf\xe9\n", "line 2: not utf-8"),
+    (b"KEY,TEXT\n1,x\n", "line 1: the header lacks the mapped column(s) ID"),
+    (b"", "line 1: no header row"),
+])
+def test_a_csv_that_cannot_be_read_as_mapped_is_refused_with_its_line(tmp_path, content, message):
+    path = tmp_path / "export.csv"
+    path.write_bytes(content)
+    with pytest.raises(CsvUnreadable, match=re.escape(message)):
+        scan_csv(0, str(path), CsvOptions(), ["ID", "TEXT"])
+
+
+def test_a_row_with_the_wrong_number_of_fields_is_a_dead_letter(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"ID,TEXT\n1,a\n2\n3,c,extra\n")
+    _, chunks = scan_csv(0, str(path), CsvOptions(), ["ID"])
+    read = [row for chunk in chunks for row in iter_csv_chunk(chunk)]
+    assert [(r.src[1], r.problem) for r in read] == [(2, None), (3, "1 fields where the header has 2"),
+                                                     (4, "3 fields where the header has 2")]
+
+
+def _run(export: Path, out: Path, *extra: str) -> int:
+    return main(["run", "--contract", str(OPEN_DATA), "--mapping", str(NYPD), "--input", str(export),
+                 "--output", str(out), "--as-of", "2026-06-01", *extra])
+
+
+def _check_nypd_run(export: Path, out: Path) -> None:
+    rows = sum(1 for _ in export.open(encoding="utf-8")) - 1
+    juveniles = sum(1 for line in export.open(encoding="utf-8") if ",<18," in line)
+    assert _run(export, out) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    counts = manifest["counts"]
+    assert counts["input_records"] == rows and counts["excluded"] == {"juvenile": juveniles}
+    assert counts["published"] + juveniles == rows and counts["dead_lettered"] == counts["quarantined"] == 0
+    assert manifest["source"]["mapping"] == "nypd-arrests"
+    feed = [json.loads(line) for p in sorted((out / "feed").iterdir()) for line in p.open()]
+    assert len(feed) == counts["published"]
+    mapped = {"arrest_datetime", "district", "persons", "charges"}
+    assert all(set(record) <= mapped for record in feed)
+    text = (out / "feed").joinpath(sorted(p.name for p in (out / "feed").iterdir())[0]).read_text()
+    for column_value in ("POINT (", "40.7", "-73."):  # coordinates are never read
+        assert column_value not in text
+
+
+def test_the_nypd_excerpt_runs_end_to_end(tmp_path):
+    _check_nypd_run(EXCERPT, tmp_path / "out")
+
+
+def test_the_whole_nypd_file_runs_end_to_end(tmp_path):
+    export = SHARED / "data" / "nypd-arrests" / "nypd_arrests_2021_queens.csv"
+    if not export.exists():
+        pytest.skip("shared/ not beside the checkout: the NYPD arrests file is not here")
+    _check_nypd_run(export, tmp_path / "out")
+
+
+def test_a_mapping_error_is_a_usage_error_and_reads_nothing(tmp_path, capsys):
+    bad = mapping_file(tmp_path, "record: {colour: C}\n")
+    code = main(["run", "--contract", str(OPEN_DATA), "--mapping", str(bad), "--input", str(EXCERPT),
+                 "--output", str(tmp_path / "out"), "--as-of", "2026-06-01"])
+    assert code == 2 and "unknown field 'colour'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
