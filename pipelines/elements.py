@@ -21,11 +21,15 @@ class Line(NamedTuple):
 
 
 class Row(NamedTuple):
-    """One record of a tabular export (a CSV row), only the columns its mapping names;
-    `problem` says why it is no row (too few or too many fields), never what it holds."""
+    """One record of a tabular export: its row (a CSV row, a database's record row) and, from a
+    database with persons and charges tables, the record's rows there; only the columns the
+    mapping names, as text. `problem` says why it is no row (too few or too many fields),
+    never what it holds."""
     src: Src
     columns: dict | None
     problem: str | None = None
+    persons: tuple | None = None
+    charges: tuple | None = None
 
 
 class Parsed(NamedTuple):

@@ -25,7 +25,11 @@ class InputFile:
     path: str
     sha256: str
     records: int
-    chunks: tuple[Chunk, ...] | tuple[CsvChunk, ...]
+    chunks: tuple
+    place: str = ""  # where position {} of this input is, in messages: "line {} of file x.jsonl"
+
+    def where(self, position: int) -> str:
+        return self.place.format(position)
 
 
 def resolve_inputs(pattern: str, mapping: SourceMapping | None = None) -> list[InputFile]:
@@ -44,7 +48,8 @@ def resolve_inputs(pattern: str, mapping: SourceMapping | None = None) -> list[I
                 count, chunks = scan(index, path)
             else:
                 count, chunks = scan_csv(index, path, mapping.csv, mapping.columns)
-            files.append(InputFile(path, sha256_and_lines(path)[0], count, tuple(chunks)))
+            files.append(InputFile(path, sha256_and_lines(path)[0], count, tuple(chunks),
+                                   "line {} of file " + path.replace("{", "{{").replace("}", "}}")))
         except (UnsupportedCompression, CsvUnreadable) as exc:
             raise InputError(f"input {path}: {exc}") from None
 

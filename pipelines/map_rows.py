@@ -17,9 +17,9 @@ from redaction_rules.source_mapping import SourceMapping
 
 
 class MapRowDoFn(beam.DoFn):
-    def __init__(self, mapping: SourceMapping, file_names: list[str]):
+    def __init__(self, mapping: SourceMapping, places: list[str]):
         self.mapping = mapping
-        self.file_names = file_names
+        self.places = places
         self.dead = Metrics.counter("feedshield", "dead_lettered")
 
     def setup(self):
@@ -29,26 +29,27 @@ class MapRowDoFn(beam.DoFn):
         problem = row.problem
         if problem is None:
             try:
-                yield Line(row.src, json.dumps(self.mapper.map(row.columns), ensure_ascii=False).encode("utf-8"))
+                record = self.mapper.map(row.columns, row.persons, row.charges)
+                yield Line(row.src, json.dumps(record, ensure_ascii=False).encode("utf-8"))
                 return
             except Unreadable as exc:
                 problem = str(exc)
         self.dead.inc()
-        index, line = row.src
+        index, position = row.src
         yield pvalue.TaggedOutput(DEAD_LETTER, DeadLetter(
-            row.src, f"line {line} of file {self.file_names[index]}: {problem}", problem,
+            row.src, f"{self.places[index].format(position)}: {problem}", problem,
             json.dumps(row.columns, ensure_ascii=False) if row.columns is not None else ""))
 
 
 class MapRows(beam.PTransform):
     """Outputs: main (one JSON line a row) and `dead_letter`."""
 
-    def __init__(self, mapping: SourceMapping, file_names: list[str]):
+    def __init__(self, mapping: SourceMapping, places: list[str]):
         super().__init__()
         self.mapping = mapping
-        self.file_names = file_names
+        self.places = places
 
     def expand(self, rows):
-        return rows | "MapToSpec" >> (beam.ParDo(MapRowDoFn(self.mapping, self.file_names))
+        return rows | "MapToSpec" >> (beam.ParDo(MapRowDoFn(self.mapping, self.places))
                                       .with_input_types(Row).with_output_types(Line)
                                       .with_outputs(DEAD_LETTER, main="lines"))

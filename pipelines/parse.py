@@ -13,9 +13,9 @@ from redaction_rules.record_parser import RecordParser
 
 
 class ParseDoFn(beam.DoFn):
-    def __init__(self, schema: dict, file_names: list[str]):
+    def __init__(self, schema: dict, places: list[str]):
         self.schema = schema
-        self.file_names = file_names
+        self.places = places
         self.dead = Metrics.counter("feedshield", "dead_lettered")
 
     def setup(self):
@@ -25,23 +25,24 @@ class ParseDoFn(beam.DoFn):
         record, reason = self.parser.parse(element.raw)
         if record is None:
             self.dead.inc()
-            index, line = element.src
+            index, position = element.src
             yield pvalue.TaggedOutput(DEAD_LETTER, DeadLetter(
-                element.src, f"line {line} of file {self.file_names[index]}: {reason}", reason,
+                element.src, f"{self.places[index].format(position)}: {reason}", reason,
                 element.raw.decode("utf-8", errors="replace")))
             return
         yield Parsed(element.src, record)
 
 
 class ParseRecords(beam.PTransform):
-    """Outputs: main (records) and `dead_letter`."""
+    """Outputs: main (records) and `dead_letter`. `places` says where a position is, per input
+    ("line {} of file x.jsonl"), for the dead letters' reasons."""
 
-    def __init__(self, schema: dict, file_names: list[str]):
+    def __init__(self, schema: dict, places: list[str]):
         super().__init__()
         self.schema = schema
-        self.file_names = file_names
+        self.places = places
 
     def expand(self, lines):
-        return lines | "ParseAndValidate" >> (beam.ParDo(ParseDoFn(self.schema, self.file_names))
+        return lines | "ParseAndValidate" >> (beam.ParDo(ParseDoFn(self.schema, self.places))
                                               .with_input_types(Line).with_output_types(Parsed)
                                               .with_outputs(DEAD_LETTER, main="records"))

@@ -46,8 +46,8 @@ class Plan:
     mapping: SourceMapping | None = None  # None: the inputs are the spec's JSON Lines
 
     @property
-    def files(self) -> list[str]:
-        return [f.path for f in self.inputs]
+    def places(self) -> list[str]:
+        return [f.place for f in self.inputs]
 
     @property
     def chunks(self) -> list:
@@ -65,9 +65,9 @@ class ShieldFeed(beam.PTransform):
         read = read | "ProgressRead" >> CountProgress(plan.staging, READ, passthrough=True)
         unmapped = []
         if plan.mapping:
-            mapped = read | "MapRows" >> MapRows(plan.mapping, plan.files)
+            mapped = read | "MapRows" >> MapRows(plan.mapping, plan.places)
             read, unmapped = mapped.lines, [mapped.dead_letter]
-        parsed = read | "Parse" >> ParseRecords(plan.schema, plan.files)
+        parsed = read | "Parse" >> ParseRecords(plan.schema, plan.places)
         dead_letter = (*unmapped, parsed.dead_letter) | "GatherDeadLetters" >> beam.Flatten()
         repeats = parsed.records | "FindRepeatedIds" >> FindRepeatedIds()
         kept = parsed.records | "Exclude" >> ExcludeRecords(plan.contract)

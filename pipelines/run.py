@@ -200,8 +200,7 @@ def account(checked: Checked, tallies: Tallies, out_dir: Path) -> Verdict:
         message = f"{disposed} records accounted for, {total} read: nothing was published"
     elif repeats:
         status, code = "failed: repeated record ids", exit_codes.INPUT
-        names = [Path(f.path).name for f in checked.inputs]
-        where = lambda src: f"line {src[1]} of file {names[src[0]]}"  # noqa: E731
+        where = lambda src: checked.inputs[src[0]].where(src[1])  # noqa: E731
         shown = "; ".join(f"{where(again)} repeats the record_id of {where(first)}" for first, again in repeats[:5])
         message = (f"input: {len(repeats)} record(s) repeat a record_id given earlier ({shown}"
                    f"{'; ...' if len(repeats) > 5 else ''}): which version is current cannot be told, "

@@ -23,6 +23,7 @@ class Unreadable(ValueError):
 
 class RowMapper:
     def __init__(self, mapping: SourceMapping):
+        self.own_rows = {s: mapping.table_of(s) is None for s in ("persons", "charges")}
         kinds = {path: field.kind for path, field in catalog().items()}
         self.record = [(path.split("."), source, kinds[path]) for path, source in mapping.record.items()]
         self.persons = [[(path.split("."), source, kinds[f"persons.{path}"]) for path, source in entry.items()]
@@ -30,13 +31,17 @@ class RowMapper:
         self.charges = [[(path.split("."), source, kinds[f"charges.{path}"]) for path, source in entry.items()]
                         for entry in mapping.charges]
 
-    def map(self, row: dict[str, str]) -> dict:
-        """The record of one row; raises `Unreadable` naming the field and column."""
+    def map(self, row: dict[str, str], persons=(), charges=()) -> dict:
+        """The record of one row, with its persons' and charges' rows from their tables where the
+        mapping has them; raises `Unreadable` naming the field and column."""
         record = self._fill(self.record, row, "")
-        if self.persons:
-            record["persons"] = [self._fill(fields, row, f"persons[{i}].") for i, fields in enumerate(self.persons)]
-        if self.charges:
-            record["charges"] = [self._fill(fields, row, f"charges[{i}].") for i, fields in enumerate(self.charges)]
+        for section, entries, rows in (("persons", self.persons, persons), ("charges", self.charges, charges)):
+            if not entries:
+                continue
+            if self.own_rows[section]:
+                record[section] = [self._fill(fields, row, f"{section}[{i}].") for i, fields in enumerate(entries)]
+            else:
+                record[section] = [self._fill(entries[0], r, f"{section}[{i}].") for i, r in enumerate(rows or ())]
         return record
 
     def _fill(self, fields, row: dict[str, str], prefix: str) -> dict:

@@ -68,21 +68,43 @@ class CsvOptions(Strict):
     encoding: StrictStr = "utf-8"
 
 
+class TableRef(Strict):
+    """A table (`schema.table` allowed) or a query whose result the mapping reads like one."""
+    table: StrictStr | None = None
+    query: StrictStr | None = None
+    # columns that order a record's rows of this table (persons by their sequence number, say)
+    order_by: list[StrictStr] = []
+
+
+class SqlSource(Strict):
+    """A database: the record table, and optionally one table of persons and one of charges,
+    joined by `key`, the column each of them holds the record's key in (PARS keeps them so)."""
+    key: StrictStr
+    record: TableRef
+    persons: TableRef | None = None
+    charges: TableRef | None = None
+
+
 class SourceMapping(Strict):
     apiVersion: Literal["feedshield/v1"]
     kind: Literal["SourceMapping"]
     id: StrictStr
     version: StrictStr
     description: StrictStr | None = None
-    format: Literal["csv"]
+    format: Literal["csv", "sql"]
     csv: CsvOptions = CsvOptions()
-    layout: Literal["row_per_record"] = "row_per_record"
-    # spec fields outside persons and charges ("record_id", "flags.juvenile")
+    sql: SqlSource | None = None
+    # spec fields outside persons and charges ("record_id", "flags.juvenile"), from the record's row
     record: dict[StrictStr, FieldSource]
-    # each entry is one person of every record, its keys the fields below `persons.`
+    # each entry is one person of every record, from the record's row; with a persons table, its one
+    # entry maps each of the record's rows there. The keys are the fields below `persons.`
     persons: list[dict[StrictStr, FieldSource]] = []
-    # each entry is one charge of every record, its keys the fields below `charges.`
+    # the same for charges, the keys the fields below `charges.`
     charges: list[dict[StrictStr, FieldSource]] = []
+
+    def table_of(self, section: str) -> TableRef | None:
+        """The table a section's rows come from, when it is not the record's own row."""
+        return getattr(self.sql, section) if self.sql is not None and section != "record" else None
 
     def sources(self):
         """(location in the YAML, spec path, source) of every mapped field."""
@@ -95,8 +117,14 @@ class SourceMapping(Strict):
 
     @property
     def columns(self) -> list[str]:
-        """Every column the mapping reads, in the order it names them."""
-        return list(dict.fromkeys(c for _, _, source in self.sources() for c in source.columns))
+        """Every column the mapping reads from the record's row, in the order it names them."""
+        return self.columns_of("record")
+
+    def columns_of(self, table: str) -> list[str]:
+        """The columns read from one table ("record", "persons", "charges")."""
+        own = {"record"} | {s for s in ("persons", "charges") if self.table_of(s) is None}
+        wanted = own if table == "record" else {table}
+        return list(dict.fromkeys(c for loc, _, source in self.sources() if loc[0] in wanted for c in source.columns))
 
 
 _ARRAYS = ("persons.", "charges.", "court_events.")
@@ -132,6 +160,17 @@ def semantic_errors(mapping: SourceMapping) -> list[tuple[tuple, str]]:
         if not ascii_compatible:
             errors.append((("csv", "encoding"), "rows are found by their line ends: the encoding must write "
                                                 "ASCII as ASCII (utf-8, latin-1, cp1252; not utf-16)"))
+    if mapping.format == "sql" and mapping.sql is None:
+        errors.append(((), "format sql needs an sql section: the key and the tables"))
+    if mapping.format != "sql" and mapping.sql is not None:
+        errors.append((("sql",), f"an sql section is for format sql, not {mapping.format}"))
+    if mapping.sql is not None:
+        for section in ("record", "persons", "charges"):
+            ref = getattr(mapping.sql, section)
+            if ref is not None and (ref.table is None) == (ref.query is None):
+                errors.append((("sql", section), "give exactly one of table, query"))
+            if section != "record" and ref is not None and len(getattr(mapping, section)) != 1:
+                errors.append(((section,), f"with a {section} table, give one entry: it maps each of its rows"))
     if "record_id" not in mapping.record:
         errors.append((("record",), "record_id must be mapped: every record needs its id"))
     for i, person in enumerate(mapping.persons):

@@ -35,7 +35,7 @@ def test_parse_splits_records_from_dead_letters(records):
     lines.append(Line((0, 4), b"{broken"))
     lines.append(Line((0, 5), b'{"record_id": "X", "persons": "nobody"}'))
     with pipeline() as p:
-        parsed = p | beam.Create(lines) | ParseRecords(record_schema(), ["export.jsonl"])
+        parsed = p | beam.Create(lines) | ParseRecords(record_schema(), ["line {} of file export.jsonl"])
         assert_that(parsed.records | beam.Map(lambda e: e.record["record_id"]),
                     equal_to([r["record_id"] for r in records[:3]]), label="records")
         assert_that(parsed.dead_letter | beam.Map(lambda e: e.reason),
