@@ -40,6 +40,9 @@ setup(
         "anyascii==0.3.3",
         "countryinfo==1.0.1",
         "tldextract==5.4.0",
+        # SQL databases as sources: SQLAlchemy's engines and URLs, psycopg for PostgreSQL
+        "sqlalchemy==2.1.9",
+        "psycopg[binary]==3.3.9",
         # Presidio's pattern flags, set on its recognizers as its own registry does
         "regex==2026.11.15",
         # the phone regions named in engine.yaml are checked against its list

@@ -59,13 +59,28 @@ def _common() -> argparse.ArgumentParser:
 def _fixtures_arguments(p):
     p.add_argument("--count", type=int, required=True, help="how many records to write")
     p.add_argument("--seed", type=int, default=0, help="the same seed gives the same records (default 0)")
-    p.add_argument("--out", required=True, metavar="FILE", help="records, JSON Lines")
+    p.add_argument("--out", required=True, metavar="FILE|URL",
+                   help="records: a JSON Lines file, or with --layout pars-sql a database URL (sqlite:///x.db)")
+    p.add_argument("--layout", choices=("jsonl", "pars-sql"), default="jsonl",
+                   help="jsonl (the spec), or pars-sql: incidents, persons and charges tables, as "
+                        "redaction_rules/sources/pars-sql.yaml reads them (default jsonl)")
     p.add_argument("--labels", metavar="FILE", help="ground truth, one JSON line per record")
 
 
 def _fixtures(args, _beam_args) -> int:
     from pathlib import Path
     import fixtures
+    if args.layout == "pars-sql":
+        from fixtures.pars_sql import write_pars_sql
+        from pipelines.read_sql import SqlUnreadable, check_url, safe_url
+        try:
+            check_url(args.out)
+        except SqlUnreadable as exc:
+            print(f"feedshield fixtures: --out {safe_url(args.out)}: {exc}", file=sys.stderr)
+            return exit_codes.USAGE
+        write_pars_sql(args.count, args.seed, args.out)
+        print(f"wrote {args.count} records to the incidents, persons and charges tables of {safe_url(args.out)}")
+        return exit_codes.OK
     fixtures.write(args.count, args.seed, Path(args.out), Path(args.labels) if args.labels else None)
     print(f"wrote {args.count} records to {args.out}" + (f" and labels to {args.labels}" if args.labels else ""))
     return exit_codes.OK

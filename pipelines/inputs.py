@@ -12,12 +12,28 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipelines.digests import sha256_and_lines
 from pipelines.read import Chunk, UnsupportedCompression, scan
-from pipelines.read_csv import CsvChunk, CsvUnreadable, scan_csv
+from pipelines.read_csv import CsvUnreadable, scan_csv
+from pipelines.read_sql import SqlUnreadable, check_url, safe_url, scan_sql
 from redaction_rules.source_mapping import SourceMapping
 
 
 class InputError(Exception):
     pass
+
+
+def _escaped(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _database(url: str, mapping: SourceMapping) -> "InputFile":
+    try:
+        check_url(url)
+        shown = safe_url(url)
+        count, chunks, digest = scan_sql(0, url, mapping)
+    except SqlUnreadable as exc:
+        raise InputError(f"input {safe_url(url)}: {exc}") from None
+    table = mapping.sql.record.table or "the record query"
+    return InputFile(shown, digest, count, tuple(chunks), f"record {{}} of {_escaped(table)} in {_escaped(shown)}")
 
 
 @dataclass(frozen=True)
@@ -33,7 +49,10 @@ class InputFile:
 
 
 def resolve_inputs(pattern: str, mapping: SourceMapping | None = None) -> list[InputFile]:
-    """Every file the pattern matches, scanned as the spec's JSON Lines or, with a mapping, as its format."""
+    """Every file the pattern matches, scanned as the spec's JSON Lines or, with a mapping, as its
+    format; for a database mapping, the database at the URL the pattern is."""
+    if mapping is not None and mapping.format == "sql":
+        return [_database(pattern, mapping)]
     try:
         matches = FileSystems.match([pattern])[0].metadata_list
     except Exception as exc:  # Beam raises its own error types per file system
@@ -49,7 +68,7 @@ def resolve_inputs(pattern: str, mapping: SourceMapping | None = None) -> list[I
             else:
                 count, chunks = scan_csv(index, path, mapping.csv, mapping.columns)
             files.append(InputFile(path, sha256_and_lines(path)[0], count, tuple(chunks),
-                                   "line {} of file " + path.replace("{", "{{").replace("}", "}}")))
+                                   "line {} of file " + _escaped(path)))
         except (UnsupportedCompression, CsvUnreadable) as exc:
             raise InputError(f"input {path}: {exc}") from None
 

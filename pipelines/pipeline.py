@@ -19,6 +19,7 @@ from pipelines.progress import PUBLISHED, READ, WITHHELD, CountProgress
 from pipelines.map_rows import MapRows
 from pipelines.read import ReadJsonLines
 from pipelines.read_csv import ReadCsvRows
+from pipelines.read_sql import ReadSqlRows
 from pipelines.redact import RedactFreeText
 from pipelines.repeated_ids import FindRepeatedIds
 from pipelines.verify import VerifyRecords
@@ -61,7 +62,8 @@ class ShieldFeed(beam.PTransform):
 
     def expand(self, pbegin):
         plan = self.plan
-        read = pbegin | "Read" >> (ReadCsvRows(plan.chunks) if plan.mapping else ReadJsonLines(plan.chunks))
+        reader = {None: ReadJsonLines, "csv": ReadCsvRows, "sql": ReadSqlRows}[plan.mapping and plan.mapping.format]
+        read = pbegin | "Read" >> reader(plan.chunks)
         read = read | "ProgressRead" >> CountProgress(plan.staging, READ, passthrough=True)
         unmapped = []
         if plan.mapping:

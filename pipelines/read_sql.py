@@ -1,0 +1,251 @@
+"""SQL databases in, one element a record: its row and its rows in the persons and charges tables.
+
+The driver lists the record table's keys in order and cuts them into
+ranges of 500; each worker opens its own connection (in `setup`, never
+pickled) and reads its ranges from every table with `key BETWEEN lo AND
+hi`, so the tables are joined where they are read and no personal data
+crosses a shuffle. Only the columns the mapping names are selected.
+Values reach the mapping as text, as a CSV gives them (dates and times in
+ISO 8601), so one mapping language serves every format.
+
+The driver also checks what would make every record wrong (a table or a
+mapped column that is not there, a key that repeats in the record table)
+and digests every selected row in key order for the manifest. Read from a
+database nobody writes to during the run (a replica or a snapshot): a
+table that changes between the driver's pass and the workers' shows as
+counts that do not add up, or goes unseen if the counts stay the same.
+"""
+import datetime
+import decimal
+import hashlib
+import json
+from dataclasses import dataclass
+
+import apache_beam as beam
+from apache_beam.metrics import Metrics
+
+from pipelines.elements import Row
+from redaction_rules.source_mapping import SourceMapping, TableRef
+
+KEYS_PER_CHUNK = 500
+SECTIONS = ("record", "persons", "charges")
+
+
+class SqlUnreadable(ValueError):
+    """The database cannot be read as the mapping says; the message names tables and columns, never values."""
+
+
+def safe_url(url: str) -> str:
+    """The URL as it may be shown: without its password."""
+    import sqlalchemy as sa
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(a database URL that cannot be parsed)"
+
+
+def create_engine(url: str):
+    """SQLAlchemy's engine for a URL; `postgresql://` goes through psycopg (3), the driver installed."""
+    import sqlalchemy as sa
+    parsed = sa.make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return sa.create_engine(parsed)
+
+
+def check_url(url: str) -> None:
+    """A URL feedshield may put in its pipeline: one without a password, which would travel
+    in every worker's copy of the graph; the database client finds it by itself instead."""
+    import sqlalchemy as sa
+    try:
+        parsed = sa.make_url(url)
+    except Exception:
+        raise SqlUnreadable("not a database URL (sqlite:///path.db, postgresql://user@host/db)") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise SqlUnreadable(f"{parsed.get_backend_name()} databases are not read (only sqlite and postgresql)")
+    if parsed.password is not None:
+        raise SqlUnreadable("the URL holds a password: give it in PGPASSWORD or ~/.pgpass instead, "
+                            "so that it never enters the pipeline")
+
+
+@dataclass(frozen=True)
+class SqlChunk:
+    """The records whose key lies in [lo, hi], the first of them record number `first` of the input."""
+    index: int
+    url: str
+    lo: object
+    hi: object
+    first: int
+    rows: int
+    mapping: SourceMapping
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _columns(mapping: SourceMapping, section: str) -> list[str]:
+    key = mapping.sql.key
+    return [key] + [c for c in mapping.columns_of(section) if c != key]
+
+
+def _ref(mapping: SourceMapping, section: str) -> TableRef:
+    return mapping.sql.record if section == "record" else mapping.table_of(section)
+
+
+def reflect(connection, mapping: SourceMapping) -> dict:
+    """Each section's table as the database declares it, so that booleans, dates and times come
+    back typed whatever the database stores them as (SQLite keeps booleans as 0 and 1); a query
+    is read untyped."""
+    import sqlalchemy as sa
+    sources = {}
+    for section in _sections(mapping):
+        ref = _ref(mapping, section)
+        if ref.table is not None:
+            schema, _, name = ref.table.rpartition(".")
+            sources[section] = sa.Table(name, sa.MetaData(), autoload_with=connection, schema=schema or None)
+        else:
+            columns = dict.fromkeys(_columns(mapping, section) + ref.order_by)
+            sources[section] = sa.text(ref.query).columns(*(sa.column(c) for c in columns)).subquery("source")
+    return sources
+
+
+def _select(mapping: SourceMapping, sources: dict, section: str, lo=None, hi=None):
+    import sqlalchemy as sa
+    ref = _ref(mapping, section)
+    columns = _columns(mapping, section)
+    source = sources[section]
+    key = source.c[mapping.sql.key]
+    query = sa.select(*(source.c[c] for c in columns))
+    if lo is not None:
+        query = query.where(key >= lo, key <= hi)
+    return query.order_by(key, *(source.c[c] for c in ref.order_by))
+
+
+def _keys(mapping: SourceMapping, sources: dict):
+    import sqlalchemy as sa
+    key = sources["record"].c[mapping.sql.key]
+    return sa.select(key).order_by(key)
+
+
+def _sections(mapping: SourceMapping) -> list[str]:
+    return ["record"] + [s for s in ("persons", "charges") if mapping.table_of(s) is not None]
+
+
+def _check_columns(connection, mapping: SourceMapping) -> None:
+    import sqlalchemy as sa
+    inspector = sa.inspect(connection)
+    for section in _sections(mapping):
+        ref = mapping.sql.record if section == "record" else mapping.table_of(section)
+        wanted = list(dict.fromkeys(_columns(mapping, section) + ref.order_by))
+        if ref.table is not None:
+            schema, _, name = ref.table.rpartition(".")
+            if not inspector.has_table(name, schema=schema or None):
+                raise SqlUnreadable(f"no table {ref.table} (the mapping's {section} table)")
+            present = {c["name"] for c in inspector.get_columns(name, schema=schema or None)}
+        else:
+            try:
+                present = set(connection.execute(sa.text(f"SELECT * FROM ({ref.query}) AS source LIMIT 0")).keys())
+            except sa.exc.SQLAlchemyError as exc:
+                raise SqlUnreadable(f"the mapping's {section} query cannot run ({type(exc.orig or exc).__name__})") from None
+        missing = [c for c in wanted if c not in present]
+        if missing:
+            raise SqlUnreadable(f"{ref.table or 'the ' + section + ' query'} lacks the mapped column(s) {', '.join(missing)}")
+
+
+def scan_sql(index: int, url: str, mapping: SourceMapping,
+             keys_per_chunk: int = KEYS_PER_CHUNK) -> tuple[int, list[SqlChunk], str]:
+    """(records, chunks, sha256 of every selected row in key order). Raises `SqlUnreadable`."""
+    import sqlalchemy as sa
+    try:
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            _check_columns(connection, mapping)
+            sources = reflect(connection, mapping)
+            keys = [row[0] for row in connection.execute(_keys(mapping, sources))]
+            digest = hashlib.sha256()
+            for section in _sections(mapping):
+                try:
+                    for row in connection.execute(_select(mapping, sources, section)):
+                        digest.update(json.dumps([section, *map(_text, row)], ensure_ascii=False).encode("utf-8"))
+                        digest.update(b"\n")
+                except (ValueError, TypeError):  # SQLite stores any value in any column
+                    raise SqlUnreadable(f"a value of the {section} table is not of its column's declared type") from None
+    except SqlUnreadable:
+        raise
+    except sa.exc.SQLAlchemyError as exc:
+        raise SqlUnreadable(f"cannot be read ({type(getattr(exc, 'orig', None) or exc).__name__})") from None
+    finally:
+        if "engine" in locals():
+            engine.dispose()
+    repeated = sum(1 for a, b in zip(keys, keys[1:]) if a == b)
+    if repeated:
+        raise SqlUnreadable(f"{repeated} key(s) of the record table repeat: {mapping.sql.key} must name one record")
+    if any(k is None for k in keys):
+        raise SqlUnreadable(f"a record has no {mapping.sql.key}")
+    chunks = [SqlChunk(index, url, keys[i], keys[min(i + keys_per_chunk, len(keys)) - 1], i + 1,
+                       min(keys_per_chunk, len(keys) - i), mapping) for i in range(0, len(keys), keys_per_chunk)]
+    return len(keys), chunks, digest.hexdigest()
+
+
+def iter_sql_chunk(chunk: SqlChunk, connection, sources: dict):
+    """A `Row` for each record of the chunk, with its persons' and charges' rows."""
+    mapping = chunk.mapping
+    wanted = {s: set(mapping.columns_of(s)) for s in SECTIONS}
+    read = {}
+    for section in _sections(mapping):
+        columns = _columns(mapping, section)
+        rows = [dict(zip(columns, map(_text, row)))
+                for row in connection.execute(_select(mapping, sources, section, chunk.lo, chunk.hi))]
+        read[section] = rows
+    by_key = {s: {} for s in ("persons", "charges")}
+    for section in by_key:
+        for row in read.get(section, ()):
+            by_key[section].setdefault(row[mapping.sql.key], []).append(
+                {c: v for c, v in row.items() if c in wanted[section]})
+    for n, row in enumerate(read["record"]):
+        key = row[mapping.sql.key]
+        yield Row((chunk.index, chunk.first + n), {c: v for c, v in row.items() if c in wanted["record"]},
+                  None, tuple(by_key["persons"].get(key, ())), tuple(by_key["charges"].get(key, ())))
+
+
+class _ReadSqlChunk(beam.DoFn):
+    def __init__(self):
+        self.rows = Metrics.counter("feedshield", "input_lines")
+
+    def setup(self):
+        self.engines = {}
+
+    def process(self, chunk: SqlChunk):
+        if chunk.url not in self.engines:
+            engine = create_engine(chunk.url)
+            with engine.connect() as connection:
+                self.engines[chunk.url] = engine, reflect(connection, chunk.mapping)
+        engine, sources = self.engines[chunk.url]
+        with engine.connect() as connection:
+            for row in iter_sql_chunk(chunk, connection, sources):
+                self.rows.inc()
+                yield row
+
+    def teardown(self):
+        for engine, _ in getattr(self, "engines", {}).values():
+            engine.dispose()
+
+
+class ReadSqlRows(beam.PTransform):
+    def __init__(self, chunks: list[SqlChunk]):
+        super().__init__()
+        self.chunks = chunks
+
+    def expand(self, pbegin):
+        return (pbegin
+                | "Chunks" >> beam.Create(self.chunks)
+                | "ReadChunks" >> beam.ParDo(_ReadSqlChunk()).with_output_types(Row))
