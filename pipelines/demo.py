@@ -9,6 +9,7 @@ from pathlib import Path
 
 import fixtures
 from redaction_rules.contract_loader import CONTRACTS_DIR
+from redaction_rules.source_mapping import SOURCES_DIR
 
 DEMO_CONTRACT = CONTRACTS_DIR / "ice-pars-2009.yaml"
 DEMO_AS_OF = "2018-06-30"
@@ -19,6 +20,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="folder for the input and the run (default out/demo)")
     parser.add_argument("--count", type=int, default=2000, help="how many synthetic records (default 2000)")
     parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same records (default 1)")
+    parser.add_argument("--layout", choices=("jsonl", "pars-sql"), default="jsonl",
+                        help="the records as the spec's JSON Lines, or in a PARS-like SQLite database "
+                             "read through redaction_rules/sources/pars-sql.yaml (default jsonl)")
 
 
 def command(args: argparse.Namespace, beam_args: list[str]) -> int:
@@ -26,9 +30,19 @@ def command(args: argparse.Namespace, beam_args: list[str]) -> int:
     from pipelines.options import RunRequest
     from pipelines.run import execute, report_result
     out_dir = Path(args.out)
-    records = out_dir / "input" / "records.jsonl"
-    fixtures.write(args.count, args.seed, records, out_dir / "input" / "labels.jsonl")
-    print(f"generated {args.count} synthetic records in {records}")
-    request = RunRequest(contract=str(DEMO_CONTRACT), input=str(records), output=str(out_dir / "run"),
-                         as_of=date.fromisoformat(DEMO_AS_OF))
+    mapping = None
+    if args.layout == "pars-sql":
+        from fixtures.pars_sql import write_pars_sql
+        database = (out_dir / "input" / "pars.db").resolve()
+        database.parent.mkdir(parents=True, exist_ok=True)
+        source = f"sqlite:///{database}"
+        write_pars_sql(args.count, args.seed, source)
+        mapping = str(SOURCES_DIR / "pars-sql.yaml")
+        print(f"generated {args.count} synthetic records in the incidents, persons and charges tables of {source}")
+    else:
+        source = str(out_dir / "input" / "records.jsonl")
+        fixtures.write(args.count, args.seed, Path(source), out_dir / "input" / "labels.jsonl")
+        print(f"generated {args.count} synthetic records in {source}")
+    request = RunRequest(contract=str(DEMO_CONTRACT), input=source, output=str(out_dir / "run"),
+                         as_of=date.fromisoformat(DEMO_AS_OF), mapping=mapping)
     return report_result(execute(request, beam_args))

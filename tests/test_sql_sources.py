@@ -137,3 +137,10 @@ def test_a_row_the_mapping_cannot_read_is_a_dead_letter_naming_its_record_and_fi
     assert len(dead) == 1 and dead[0]["src"] == [0, 4]
     assert dead[0]["reason"].startswith(f"record 4 of incidents in sqlite:///{small_db}: persons[0].role: ")
     assert "bystander" not in dead[0]["reason"] and "bystander" not in capsys.readouterr().err
+
+
+def test_the_demo_runs_from_the_sqlite_layout(tmp_path):
+    assert main(["demo", "--layout", "pars-sql", "--count", "60", "--out", str(tmp_path)]) == exit_codes.OK
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["status"] == "published" and manifest["source"]["mapping"] == "pars-sql"
+    assert manifest["counts"]["input_records"] == 60
