@@ -181,6 +181,16 @@ def build_parser() -> argparse.ArgumentParser:
          help="generate synthetic arrest records with ground-truth labels",
          epilog="example:\n  feedshield fixtures --count 5000 --seed 2026 --out records.jsonl --labels labels.jsonl")
 
+    source = sub.add_parser("source", help="check what a source mapping makes of an export",
+                            description="check what a source mapping makes of an export", allow_abbrev=False)
+    ssub = source.add_subparsers(dest="source_command", required=True, metavar="ACTION")
+    _add(ssub, "check", func=_lazy("pipelines.source_check", "command"),
+         arguments=_lazy("pipelines.source_check", "add_arguments"), common=common,
+         help="per mapped field: values filled, empty, unreadable and why; unread columns; a record's shape",
+         epilog="example:\n  feedshield source check --mapping redaction_rules/sources/nypd-arrests.yaml "
+                "--input arrests.csv\n\nexit 0: every required field can be filled; 5: one cannot, or the "
+                "input cannot be read as mapped; 2: an invalid mapping")
+
     contract = sub.add_parser("contract", help="validate, explain and compare data-sharing contracts",
                               description="validate, explain and compare data-sharing contracts", allow_abbrev=False)
     csub = contract.add_subparsers(dest="contract_command", required=True, metavar="ACTION")

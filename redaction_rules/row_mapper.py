@@ -44,6 +44,23 @@ class RowMapper:
                 record[section] = [self._fill(entries[0], r, f"{section}[{i}].") for i, r in enumerate(rows or ())]
         return record
 
+    def fields(self, row: dict[str, str], persons=(), charges=()):
+        """(spec path, value or None, why it cannot be read or None) of every mapped field of one
+        row, none of them raising: what `feedshield source check` counts."""
+        groups = [("", self.record, [row])]
+        for section, entries, rows in (("persons", self.persons, persons), ("charges", self.charges, charges)):
+            if self.own_rows[section]:
+                groups += [(f"{section}.", fields, [row]) for fields in entries]
+            elif entries:
+                groups.append((f"{section}.", entries[0], list(rows or ())))
+        for prefix, fields, rows in groups:
+            for one in rows:
+                for parts, source, kind in fields:
+                    try:
+                        yield prefix + ".".join(parts), _typed(_read(source, one), kind), None
+                    except Unreadable as exc:
+                        yield prefix + ".".join(parts), None, str(exc)
+
     def _fill(self, fields, row: dict[str, str], prefix: str) -> dict:
         out: dict = {}
         for parts, source, kind in fields:

@@ -174,3 +174,34 @@ def test_a_mapping_error_is_a_usage_error_and_reads_nothing(tmp_path, capsys):
                  "--output", str(tmp_path / "out"), "--as-of", "2026-06-01"])
     assert code == 2 and "unknown field 'colour'" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_source_check_counts_each_field_and_names_unread_columns_without_a_value(tmp_path, capsys):
+    export = tmp_path / "export.csv"
+    export.write_text("ARREST_KEY,ARREST_DATE,ARREST_PRECINCT,AGE_GROUP,PERP_SEX,PERP_RACE,LAW_CODE,PD_DESC,"
+                      "LAW_CAT_CD,SECRET_NOTE\n"
+                      "1,09/25/2021,101,25-44,M,BLACK,PL 1,ASSAULT,F,Zelphina Quarrington\n"
+                      "2,2021-09-25,101,25-44,X,BLACK,PL 1,ASSAULT,F,Zelphina Quarrington\n"
+                      "3,09/26/2021,101,,M,WHITE,PL 2,LARCENY,Z,Zelphina Quarrington\n", encoding="utf-8")
+    code = main(["source", "check", "--mapping", str(NYPD), "--input", str(export), "--json"])
+    out = capsys.readouterr().out
+    result = json.loads(out)
+    assert code == 0 and result["rows"] == 3 and "Zelphina" not in out
+    fields = result["fields"]
+    assert fields["arrest_datetime"] == {"filled": 2, "empty": 0, "filled_share": 0.6667,
+                                         "unreadable": {"not a date in the format %m/%d/%Y": 1}}
+    assert fields["persons.sex"]["unreadable"] == {"a value not in its code table": 1}
+    assert fields["flags.juvenile"]["empty"] == 1
+    assert result["unread_columns"] == {"file": ["SECRET_NOTE"]}
+    assert result["record_shape"]["charges"] == [{"person_id": "string", "sequence": "integer", "statute": "string",
+                                                  "description": "string", "class": "string"}]
+
+
+def test_source_check_fails_when_a_required_field_cannot_be_filled(tmp_path, capsys):
+    export = tmp_path / "export.csv"
+    # the first data row has lost its ARREST_KEY, so its record_id cannot be made
+    export.write_text(EXCERPT.read_text(encoding="utf-8").replace("\n234040747,", "\n,", 1), encoding="utf-8")
+    assert main(["source", "check", "--mapping", str(NYPD), "--input", str(export)]) == 5
+    captured = capsys.readouterr()
+    assert "required fields that some rows do not fill: record_id" in captured.out
+    assert "record_id cannot be filled for every row" in captured.err

@@ -144,3 +144,14 @@ def test_the_demo_runs_from_the_sqlite_layout(tmp_path):
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
     assert manifest["status"] == "published" and manifest["source"]["mapping"] == "pars-sql"
     assert manifest["counts"]["input_records"] == 60
+
+
+def test_source_check_reads_a_database_as_the_run_does(small_db, capsys):
+    with sqlite3.connect(small_db) as connection:
+        connection.execute("ALTER TABLE persons ADD COLUMN shoe_size TEXT")
+    assert main(["source", "check", "--mapping", str(PARS), "--input", f"sqlite:///{small_db}", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["rows"] == 20 and result["unread_columns"] == {"incidents": [], "persons": ["shoe_size"],
+                                                                 "charges": []}
+    assert result["fields"]["persons.role"]["filled"] == result["fields"]["persons.person_id"]["filled"] > 20
+    assert result["record_shape"]["flags"] == {"juvenile": "boolean", "sealed": "boolean", "expunged": "boolean"}
