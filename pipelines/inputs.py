@@ -13,6 +13,7 @@ from apache_beam.io.filesystems import FileSystems
 from pipelines.digests import sha256_and_lines
 from pipelines.read import Chunk, UnsupportedCompression, scan
 from pipelines.read_csv import CsvUnreadable, scan_csv
+from pipelines.read_parquet import ParquetUnreadable, scan_parquet
 from pipelines.read_sql import SqlUnreadable, check_url, safe_url, scan_sql
 from redaction_rules.source_mapping import SourceMapping
 
@@ -63,13 +64,17 @@ def resolve_inputs(pattern: str, mapping: SourceMapping | None = None) -> list[I
     files = []
     for index, path in enumerate(paths):
         try:
+            unit = "line"
             if mapping is None:
                 count, chunks = scan(index, path)
+            elif mapping.format == "parquet":
+                count, chunks, _ = scan_parquet(index, path, mapping.columns)
+                unit = "row"
             else:
                 count, chunks = scan_csv(index, path, mapping.csv, mapping.columns)
             files.append(InputFile(path, sha256_and_lines(path)[0], count, tuple(chunks),
-                                   "line {} of file " + _escaped(path)))
-        except (UnsupportedCompression, CsvUnreadable) as exc:
+                                   f"{unit} {{}} of file {_escaped(path)}"))
+        except (UnsupportedCompression, CsvUnreadable, ParquetUnreadable) as exc:
             raise InputError(f"input {path}: {exc}") from None
 
         except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:

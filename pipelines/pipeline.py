@@ -19,6 +19,7 @@ from pipelines.progress import PUBLISHED, READ, WITHHELD, CountProgress
 from pipelines.map_rows import MapRows
 from pipelines.read import ReadJsonLines
 from pipelines.read_csv import ReadCsvRows
+from pipelines.read_parquet import ReadParquetRows
 from pipelines.read_sql import ReadSqlRows
 from pipelines.redact import RedactFreeText
 from pipelines.repeated_ids import FindRepeatedIds
@@ -62,7 +63,8 @@ class ShieldFeed(beam.PTransform):
 
     def expand(self, pbegin):
         plan = self.plan
-        reader = {None: ReadJsonLines, "csv": ReadCsvRows, "sql": ReadSqlRows}[plan.mapping and plan.mapping.format]
+        reader = {None: ReadJsonLines, "csv": ReadCsvRows, "parquet": ReadParquetRows,
+                  "sql": ReadSqlRows}[plan.mapping and plan.mapping.format]
         read = pbegin | "Read" >> reader(plan.chunks)
         read = read | "ProgressRead" >> CountProgress(plan.staging, READ, passthrough=True)
         unmapped = []

@@ -15,8 +15,6 @@ database nobody writes to during the run (a replica or a snapshot): a
 table that changes between the driver's pass and the workers' shows as
 counts that do not add up, or goes unseen if the counts stay the same.
 """
-import datetime
-import decimal
 import hashlib
 import json
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from pipelines.elements import Row
+from redaction_rules.row_mapper import cell_text
 from redaction_rules.source_mapping import SourceMapping, TableRef
 
 KEYS_PER_CHUNK = 500
@@ -78,18 +77,6 @@ class SqlChunk:
     first: int
     rows: int
     mapping: SourceMapping
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return format(value, "f")
-    return str(value)
 
 
 def _columns(mapping: SourceMapping, section: str) -> list[str]:
@@ -175,7 +162,7 @@ def scan_sql(index: int, url: str, mapping: SourceMapping,
             for section in _sections(mapping):
                 try:
                     for row in connection.execute(_select(mapping, sources, section)):
-                        digest.update(json.dumps([section, *map(_text, row)], ensure_ascii=False).encode("utf-8"))
+                        digest.update(json.dumps([section, *map(cell_text, row)], ensure_ascii=False).encode("utf-8"))
                         digest.update(b"\n")
                 except (ValueError, TypeError):  # SQLite stores any value in any column
                     raise SqlUnreadable(f"a value of the {section} table is not of its column's declared type") from None
@@ -203,7 +190,7 @@ def iter_sql_chunk(chunk: SqlChunk, connection, sources: dict):
     read = {}
     for section in _sections(mapping):
         columns = _columns(mapping, section)
-        rows = [dict(zip(columns, map(_text, row)))
+        rows = [dict(zip(columns, map(cell_text, row)))
                 for row in connection.execute(_select(mapping, sources, section, chunk.lo, chunk.hi))]
         read[section] = rows
     by_key = {s: {} for s in ("persons", "charges")}

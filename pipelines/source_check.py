@@ -13,6 +13,7 @@ import json
 from pipelines import exit_codes
 from pipelines.inputs import InputError, resolve_inputs
 from pipelines.read_csv import CsvChunk, iter_csv_chunk
+from pipelines.read_parquet import ParquetChunk, iter_parquet_chunk, scan_parquet
 from pipelines.read_sql import SqlChunk, create_engine, iter_sql_chunk, reflect
 from redaction_rules.fields import record_schema
 from redaction_rules.source_check import SourceCheck
@@ -34,6 +35,8 @@ def _rows(chunks):
             if isinstance(chunk, CsvChunk):
                 rows = iter_csv_chunk(chunk)
                 yield from ((r.columns, (), (), r.problem) for r in rows)
+            elif isinstance(chunk, ParquetChunk):
+                yield from ((r.columns, (), (), None) for r in iter_parquet_chunk(chunk))
             elif isinstance(chunk, SqlChunk):
                 if chunk.url not in engines:
                     engine = create_engine(chunk.url)
@@ -54,6 +57,8 @@ def unread_columns(mapping: SourceMapping, chunks) -> dict[str, list[str]]:
     first = chunks[0]
     if isinstance(first, CsvChunk):
         return {"file": [c for c in first.header if c not in mapping.columns]}
+    if isinstance(first, ParquetChunk):
+        return {"file": [c for c in scan_parquet(0, first.path, [])[2] if c not in mapping.columns]}
     engine = create_engine(first.url)
     try:
         with engine.connect() as connection:

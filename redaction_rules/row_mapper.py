@@ -7,7 +7,8 @@ the mapping cannot read makes the whole row a dead letter; the reason
 names the field and the column, never the value.
 """
 import re
-from datetime import datetime
+from datetime import date, datetime, time
+from decimal import Decimal
 
 from redaction_rules.fields import catalog
 from redaction_rules.source_mapping import TEMPLATE_COLUMN, Source, SourceMapping
@@ -15,6 +16,19 @@ from redaction_rules.source_mapping import TEMPLATE_COLUMN, Source, SourceMappin
 _INTEGER = re.compile(r"[+-]?\d{1,18}\Z")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,3})?\Z")
 _BOOLEANS = {"true": True, "false": False}
+
+
+def cell_text(value) -> str:
+    """A database's or a Parquet file's typed value as a CSV would give it: the mapping reads text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
 
 
 class Unreadable(ValueError):

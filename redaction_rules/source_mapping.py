@@ -91,7 +91,7 @@ class SourceMapping(Strict):
     id: StrictStr
     version: StrictStr
     description: StrictStr | None = None
-    format: Literal["csv", "sql"]
+    format: Literal["csv", "parquet", "sql"]
     csv: CsvOptions = CsvOptions()
     sql: SqlSource | None = None
     # spec fields outside persons and charges ("record_id", "flags.juvenile"), from the record's row

@@ -205,3 +205,48 @@ def test_source_check_fails_when_a_required_field_cannot_be_filled(tmp_path, cap
     captured = capsys.readouterr()
     assert "required fields that some rows do not fill: record_id" in captured.out
     assert "record_id cannot be filled for every row" in captured.err
+
+
+def _parquet_mapping(tmp_path) -> Path:
+    mapping = tmp_path / "nypd-parquet.yaml"
+    mapping.write_text(NYPD.read_text().replace("format: csv\ncsv: {delimiter: \",\", encoding: utf-8}\n",
+                                                "format: parquet\n"))
+    return mapping
+
+
+def test_parquet_row_groups_read_as_the_csv_reads(tmp_path):
+    """The NYPD excerpt as Parquet in row groups of 64: the same feed as the CSV, row numbers per file."""
+    import csv as csv_module
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from pipelines.read_parquet import iter_parquet_chunk, scan_parquet
+    with EXCERPT.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv_module.DictReader(handle))
+    export = tmp_path / "arrests.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), export, row_group_size=64)
+    count, chunks, names = scan_parquet(0, str(export), ["ARREST_KEY", "PERP_SEX"])
+    assert count == 300 and [c.rows for c in chunks] == [64, 64, 64, 64, 44] and "Latitude" in names
+    read = [row for chunk in chunks for row in iter_parquet_chunk(chunk)]
+    assert [r.src[1] for r in read] == list(range(1, 301)) and set(read[0].columns) == {"ARREST_KEY", "PERP_SEX"}
+    assert main(["run", "--contract", str(OPEN_DATA), "--mapping", str(_parquet_mapping(tmp_path)), "--input",
+                 str(export), "--output", str(tmp_path / "p"), "--as-of", "2026-06-01"]) == 0
+    assert _run(EXCERPT, tmp_path / "c") == 0
+    feed = lambda out: [p.read_text() for p in sorted((out / "feed").iterdir())]  # noqa: E731
+    assert feed(tmp_path / "p") == feed(tmp_path / "c")
+
+
+def test_typed_parquet_values_reach_the_mapping_as_text(tmp_path):
+    import datetime
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from pipelines.read_parquet import iter_parquet_chunk, scan_parquet
+    export = tmp_path / "typed.parquet"
+    pq.write_table(pa.table({"ID": pa.array([7, 8], pa.int64()), "WHEN": [datetime.date(2021, 9, 25), None],
+                             "FLAG": [True, False], "TAGS": [["a"], []]}), export)
+    _, chunks, _ = scan_parquet(0, str(export), ["ID", "WHEN", "FLAG"])
+    assert [r.columns for c in chunks for r in iter_parquet_chunk(c)] == [
+        {"ID": "7", "WHEN": "2021-09-25", "FLAG": "true"}, {"ID": "8", "WHEN": "", "FLAG": "false"}]
+    with pytest.raises(Exception, match="TAGS hold lists or structs"):
+        scan_parquet(0, str(export), ["ID", "TAGS"])
+    with pytest.raises(Exception, match="lacks the mapped column"):
+        scan_parquet(0, str(export), ["NOPE"])
