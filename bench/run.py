@@ -12,7 +12,10 @@ process, times:
    on a sample (it is two orders of magnitude slower; a rate is a rate);
 4. feedshield: `feedshield run` with the 2009 ICE contract, in-process and
    with two workers; and in-process again on the same records without
-   their narratives.
+   their narratives;
+5. reading a city's export, per format (CSV, Parquet, SQLite): feedshield's
+   read, mapping and parse beside a plain Beam read of the same data
+   (`bench/formats.py`).
 
 It prints records/s, the ratios the targets name and peak resident memory
 (largest single process, workers included), and writes all figures as JSON.
@@ -36,12 +39,14 @@ from pathlib import Path
 import apache_beam as beam
 
 import fixtures
+from bench import formats
 from bench.memory import PeakMemory
 from pipelines.options import RunRequest
 from pipelines.read import ReadJsonLines, scan
 from pipelines.run import beam_options, execute
 from redaction_rules.contract_loader import CONTRACTS_DIR
 from redaction_rules.engine import load_engine_config
+from redaction_rules.source_mapping import SOURCES_DIR
 from evaluation.scoring import string_leaves
 
 CONTRACT = CONTRACTS_DIR / "ice-pars-2009.yaml"
@@ -51,6 +56,9 @@ TARGETS = {
     "feedshield_2w_over_presidio": 20.0,
     "feedshield_2w_over_bare_ner_2p": 0.70,
     "no_narrative_over_passthrough": 0.50,
+    "read_csv_over_plain_beam": 0.50,
+    "read_parquet_over_plain_beam": 0.50,
+    "read_sqlite_over_plain_beam": 0.50,
 }
 MEMORY_LIMIT_MB = 1536
 
@@ -145,6 +153,20 @@ def bench_size(size: int, seed: int, presidio_sample: int, work: Path) -> dict:
         timed("feedshield_2w", size, feedshield, records_path, folder / "fs2", in_process + TWO_WORKERS),
         timed("feedshield_no_narrative", size, feedshield, plain, folder / "fs0", in_process),
     ]
+    nypd_csv, nypd_parquet, pars = folder / "nypd.csv", folder / "nypd.parquet", folder / "pars.db"
+    formats.write_nypd_csv(size, nypd_csv)
+    formats.write_nypd_parquet(nypd_csv, nypd_parquet)
+    pars_url = formats.write_pars_sqlite(size, seed, pars)
+    nypd, parquet_mapping = str(SOURCES_DIR / "nypd-arrests.yaml"), str(formats.nypd_parquet_mapping(folder))
+    stages += [
+        timed("read_csv_plain_beam", size, formats.plain_csv, str(nypd_csv)),
+        timed("read_csv_feedshield", size, formats.feedshield_read, str(nypd_csv), nypd),
+        timed("read_parquet_plain_beam", size, formats.plain_parquet, str(nypd_parquet)),
+        timed("read_parquet_feedshield", size, formats.feedshield_read, str(nypd_parquet), parquet_mapping),
+        timed("read_sqlite_plain_beam", size, formats.plain_sqlite, pars_url),
+        timed("read_sqlite_feedshield", size, formats.feedshield_read, pars_url,
+              str(SOURCES_DIR / "pars-sql.yaml")),
+    ]
     by = {s["stage"]: s for s in stages}
     rate = lambda name: by[name]["records_per_s"]  # noqa: E731
     ratios = {
@@ -153,6 +175,8 @@ def bench_size(size: int, seed: int, presidio_sample: int, work: Path) -> dict:
         "feedshield_1w_over_bare_ner_1p": round(rate("feedshield_1w") / rate("bare_ner_1p"), 3),
         "feedshield_1w_over_passthrough": round(rate("feedshield_1w") / rate("passthrough"), 3),
         "no_narrative_over_passthrough": round(rate("feedshield_no_narrative") / rate("passthrough"), 3),
+        **{f"read_{kind}_over_plain_beam": round(rate(f"read_{kind}_feedshield") / rate(f"read_{kind}_plain_beam"), 3)
+           for kind in ("csv", "parquet", "sqlite")},
     }
     return {"size": size, "stages": stages, "ratios": ratios}
 
@@ -188,6 +212,12 @@ STAGE_NAMES = {
     "presidio_alone": "Presidio alone (sample)",
     "feedshield_1w": "feedshield, in-process", "feedshield_2w": "feedshield, 2 workers",
     "feedshield_no_narrative": "feedshield without narratives, in-process",
+    "read_csv_plain_beam": "CSV, Beam's ReadFromText and a csv parse",
+    "read_csv_feedshield": "CSV, feedshield's read, mapping and parse",
+    "read_parquet_plain_beam": "Parquet, Beam's ReadFromParquet",
+    "read_parquet_feedshield": "Parquet, feedshield's read, mapping and parse",
+    "read_sqlite_plain_beam": "SQLite, a Beam DoFn selecting key ranges",
+    "read_sqlite_feedshield": "SQLite, feedshield's read, mapping and parse",
 }
 
 

@@ -8,6 +8,7 @@ names the field and the column, never the value.
 """
 import re
 from datetime import date, datetime, time
+from functools import lru_cache
 from decimal import Decimal
 
 from redaction_rules.fields import catalog
@@ -39,10 +40,10 @@ class RowMapper:
     def __init__(self, mapping: SourceMapping):
         self.own_rows = {s: mapping.table_of(s) is None for s in ("persons", "charges")}
         kinds = {path: field.kind for path, field in catalog().items()}
-        self.record = [(path.split("."), source, kinds[path]) for path, source in mapping.record.items()]
-        self.persons = [[(path.split("."), source, kinds[f"persons.{path}"]) for path, source in entry.items()]
+        self.record = [(path.split("."), _Reader(source), kinds[path]) for path, source in mapping.record.items()]
+        self.persons = [[(path.split("."), _Reader(source), kinds[f"persons.{path}"]) for path, source in entry.items()]
                         for entry in mapping.persons]
-        self.charges = [[(path.split("."), source, kinds[f"charges.{path}"]) for path, source in entry.items()]
+        self.charges = [[(path.split("."), _Reader(source), kinds[f"charges.{path}"]) for path, source in entry.items()]
                         for entry in mapping.charges]
 
     def map(self, row: dict[str, str], persons=(), charges=()) -> dict:
@@ -71,7 +72,7 @@ class RowMapper:
             for one in rows:
                 for parts, source, kind in fields:
                     try:
-                        yield prefix + ".".join(parts), _typed(_read(source, one), kind), None
+                        yield prefix + ".".join(parts), _typed(source.read(one), kind), None
                     except Unreadable as exc:
                         yield prefix + ".".join(parts), None, str(exc)
 
@@ -79,7 +80,7 @@ class RowMapper:
         out: dict = {}
         for parts, source, kind in fields:
             try:
-                value = _typed(_read(source, row), kind)
+                value = _typed(source.read(row), kind)
             except Unreadable as exc:
                 where = f" (column {', '.join(source.columns)})" if source.columns else ""
                 raise Unreadable(f"{prefix}{'.'.join(parts)}{where}: {exc}") from None
@@ -90,30 +91,43 @@ class RowMapper:
         return out
 
 
-def _read(source: Source, row: dict[str, str]):
-    if "constant" in source.model_fields_set:
-        return source.constant
-    if source.template is not None:
-        values = {c: (row.get(c) or "").strip() for c in source.columns}
-        if not all(values.values()):
-            return None
-        value = TEMPLATE_COLUMN.sub(lambda m: values[m.group(1)], source.template)
-    else:
-        value = (row.get(source.column) or "").strip()
-        if not value:
-            return None
-    if source.codes is not None:
-        if value not in source.codes:
-            raise Unreadable("a value not in its code table")
-        return source.codes[value]
-    if source.date_format:
-        return _parsed(value, source.date_format).date().isoformat()
-    if source.datetime_format:
-        return _parsed(value, source.datetime_format).isoformat()
-    return value
+class _Reader:
+    """One field's source as plain attributes, read once per row (pydantic's are slower to reach)."""
+    __slots__ = ("constant", "value", "column", "template", "columns", "codes", "date_format", "datetime_format")
+
+    def __init__(self, source: Source):
+        self.constant = "constant" in source.model_fields_set
+        self.value = source.constant
+        self.column, self.template, self.columns = source.column, source.template, source.columns
+        self.codes = source.codes
+        self.date_format, self.datetime_format = source.date_format, source.datetime_format
+
+    def read(self, row: dict[str, str]):
+        if self.constant:
+            return self.value
+        if self.template is not None:
+            values = {c: (row.get(c) or "").strip() for c in self.columns}
+            if not all(values.values()):
+                return None
+            value = TEMPLATE_COLUMN.sub(lambda m: values[m.group(1)], self.template)
+        else:
+            value = (row.get(self.column) or "").strip()
+            if not value:
+                return None
+        if self.codes is not None:
+            if value not in self.codes:
+                raise Unreadable("a value not in its code table")
+            return self.codes[value]
+        if self.date_format:
+            return _parsed(value, self.date_format).date().isoformat()
+        if self.datetime_format:
+            return _parsed(value, self.datetime_format).isoformat()
+        return value
 
 
+@lru_cache(maxsize=4096)
 def _parsed(value: str, form: str) -> datetime:
+    """Exports repeat their dates: each distinct one is parsed once."""
     try:
         return datetime.strptime(value, form)
     except ValueError:
