@@ -68,10 +68,10 @@ def resolve_inputs(pattern: str, mapping: SourceMapping | None = None) -> list[I
             if mapping is None:
                 count, chunks = scan(index, path)
             elif mapping.format == "parquet":
-                count, chunks, _ = scan_parquet(index, path, mapping.columns)
+                count, chunks, _ = scan_parquet(index, path, mapping.columns, mapping.group_by)
                 unit = "row"
             else:
-                count, chunks = scan_csv(index, path, mapping.csv, mapping.columns)
+                count, chunks = scan_csv(index, path, mapping.csv, mapping.columns, mapping.group_by)
             files.append(InputFile(path, sha256_and_lines(path)[0], count, tuple(chunks),
                                    f"{unit} {{}} of file {_escaped(path)}"))
         except (UnsupportedCompression, CsvUnreadable, ParquetUnreadable) as exc:

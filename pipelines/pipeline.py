@@ -16,6 +16,7 @@ from pipelines.exclude import ExcludeRecords
 from pipelines.inputs import InputFile
 from pipelines.parse import ParseRecords
 from pipelines.progress import PUBLISHED, READ, WITHHELD, CountProgress
+from pipelines.group_rows import GroupRows
 from pipelines.map_rows import MapRows
 from pipelines.read import ReadJsonLines
 from pipelines.read_csv import ReadCsvRows
@@ -68,6 +69,8 @@ class ShieldFeed(beam.PTransform):
         read = pbegin | "Read" >> reader(plan.chunks)
         read = read | "ProgressRead" >> CountProgress(plan.staging, READ, passthrough=True)
         unmapped = []
+        if plan.mapping and plan.mapping.group_by:
+            read = read | "GroupRows" >> GroupRows(plan.mapping.group_by)
         if plan.mapping:
             mapped = read | "MapRows" >> MapRows(plan.mapping, plan.places)
             read, unmapped = mapped.lines, [mapped.dead_letter]

@@ -14,6 +14,7 @@ quote left open at the end of the file. Each stops the run (exit 5) with
 the file and line, before anything is written.
 """
 import csv
+import hashlib
 from dataclasses import dataclass
 
 import apache_beam as beam
@@ -83,10 +84,12 @@ def _csv_problem(exc: csv.Error) -> str:
     return "malformed quoting"
 
 
-def scan_csv(index: int, path: str, options: CsvOptions, wanted: list[str],
+def scan_csv(index: int, path: str, options: CsvOptions, wanted: list[str], group_by: str | None = None,
              rows_per_chunk: int = ROWS_PER_CHUNK) -> tuple[int, list[CsvChunk]]:
-    """One pass over a file: how many rows it holds, and its chunks. Raises `CsvUnreadable`."""
-    starts, count, header, end_line = [], 0, None, 1
+    """One pass over a file: how many records it holds (rows, or with `group_by` distinct keys, a
+    row without a key or of the wrong width counting as one), and its chunks. Raises `CsvUnreadable`."""
+    starts, count, header = [], 0, None
+    records = RecordCounter()
     with _open(path) as handle:
         for line, offset, fields in _rows(handle, options):
             if header is None:
@@ -94,10 +97,12 @@ def scan_csv(index: int, path: str, options: CsvOptions, wanted: list[str],
                 missing = [c for c in wanted if c not in header]
                 if missing:
                     raise CsvUnreadable(f"line {line}: the header lacks the mapped column(s) {', '.join(missing)}")
+                key = header.index(group_by) if group_by else None
                 continue
             if count % rows_per_chunk == 0:
                 starts.append((offset, line, count))
             count += 1
+            records.add(fields[key] if key is not None and len(fields) == len(header) else None)
     if header is None:
         raise CsvUnreadable("line 1: no header row")
     if _is_compressed(path) and len(starts) > MAX_COMPRESSED_CHUNKS:
@@ -106,7 +111,28 @@ def scan_csv(index: int, path: str, options: CsvOptions, wanted: list[str],
     ends = [first for _, _, first in starts[1:]] + [count]
     chunks = [CsvChunk(index, path, offset, line, end - first, header, tuple(wanted), options)
               for (offset, line, first), end in zip(starts, ends)]
-    return count, chunks
+    return records.count, chunks
+
+
+class RecordCounter:
+    """Records of a file: one a row, or one a distinct key; a row without a key is one of its own.
+
+    Keys are kept as 16-byte digests, so a file of millions of records is counted in little memory.
+    """
+
+    def __init__(self):
+        self.alone, self.keys = 0, set()
+
+    def add(self, key: str | None) -> None:
+        key = (key or "").strip() if key is not None else None
+        if key:
+            self.keys.add(hashlib.blake2b(key.encode("utf-8"), digest_size=16).digest())
+        else:
+            self.alone += 1
+
+    @property
+    def count(self) -> int:
+        return self.alone + len(self.keys)
 
 
 def iter_csv_chunk(chunk: CsvChunk):

@@ -15,6 +15,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from pipelines.elements import Row
+from pipelines.read_csv import RecordCounter
 from redaction_rules.row_mapper import cell_text
 
 
@@ -38,8 +39,10 @@ def _open(path: str):
     return pq.ParquetFile(FileSystems.open(path))
 
 
-def scan_parquet(index: int, path: str, wanted: list[str]) -> tuple[int, list[ParquetChunk], list[str]]:
-    """(rows, one chunk per row group, every column of the file). Raises `ParquetUnreadable`."""
+def scan_parquet(index: int, path: str, wanted: list[str],
+                 group_by: str | None = None) -> tuple[int, list[ParquetChunk], list[str]]:
+    """(records, one chunk per row group, every column of the file): records are rows, or with
+    `group_by` distinct keys (a row without one counting alone). Raises `ParquetUnreadable`."""
     import pyarrow as pa
     try:
         with _open(path) as parquet:
@@ -59,7 +62,14 @@ def scan_parquet(index: int, path: str, wanted: list[str]) -> tuple[int, list[Pa
         if rows:
             chunks.append(ParquetChunk(index, path, group, first, rows, tuple(wanted)))
         first += rows
-    return sum(groups), chunks, list(schema.names)
+    if group_by is None:
+        return sum(groups), chunks, list(schema.names)
+    records = RecordCounter()
+    with _open(path) as parquet:
+        for group in range(len(groups)):
+            for key in parquet.read_row_group(group, columns=[group_by]).column(group_by).to_pylist():
+                records.add(cell_text(key))
+    return records.count, chunks, list(schema.names)
 
 
 def iter_parquet_chunk(chunk: ParquetChunk):

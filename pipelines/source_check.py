@@ -122,6 +122,8 @@ def command(args: argparse.Namespace, _beam_args: list[str]) -> int:
     for columns, persons, charges, problem in _rows(chunks):
         if problem is not None:
             check.add_problem(problem)
+        elif loaded.mapping.group_by:  # each row gives its record a person and a charge
+            check.add(columns, (columns,), (columns,))
         else:
             check.add(columns, persons, charges)
     result = report(check, unread_columns(loaded.mapping, chunks))

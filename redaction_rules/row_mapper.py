@@ -38,7 +38,9 @@ class Unreadable(ValueError):
 
 class RowMapper:
     def __init__(self, mapping: SourceMapping):
-        self.own_rows = {s: mapping.table_of(s) is None for s in ("persons", "charges")}
+        # a section's entries map the record's own row, unless its rows come from a table or a group
+        self.grouped = mapping.group_by is not None
+        self.own_rows = {s: mapping.table_of(s) is None and not self.grouped for s in ("persons", "charges")}
         kinds = {path: field.kind for path, field in catalog().items()}
         self.record = [(path.split("."), _Reader(source), kinds[path]) for path, source in mapping.record.items()]
         self.persons = [[(path.split("."), _Reader(source), kinds[f"persons.{path}"]) for path, source in entry.items()]
@@ -50,13 +52,17 @@ class RowMapper:
         """The record of one row, with its persons' and charges' rows from their tables where the
         mapping has them; raises `Unreadable` naming the field and column."""
         record = self._fill(self.record, row, "")
+        if self.grouped and any(self._fill(self.record, other, "") != record for other in persons):
+            raise Unreadable("the rows of one record (by group_by) disagree on a record field")
         for section, entries, rows in (("persons", self.persons, persons), ("charges", self.charges, charges)):
             if not entries:
                 continue
             if self.own_rows[section]:
                 record[section] = [self._fill(fields, row, f"{section}[{i}].") for i, fields in enumerate(entries)]
             else:
-                record[section] = [self._fill(entries[0], r, f"{section}[{i}].") for i, r in enumerate(rows or ())]
+                made = [self._fill(entries[0], r, f"{section}[{i}].") for i, r in enumerate(rows or ())]
+                # in a group, a person repeats on each of their charges' rows: the same one is one
+                record[section] = _distinct(made) if self.grouped else made
         return record
 
     def fields(self, row: dict[str, str], persons=(), charges=()):
@@ -132,6 +138,15 @@ def _parsed(value: str, form: str) -> datetime:
         return datetime.strptime(value, form)
     except ValueError:
         raise Unreadable(f"not a date in the format {form}") from None
+
+
+def _distinct(items: list[dict]) -> list[dict]:
+    seen, out = [], []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+            out.append(item)
+    return out
 
 
 def _typed(value, kind: str):

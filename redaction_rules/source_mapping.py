@@ -8,9 +8,13 @@ export that grows a column cannot leak it. Values a mapping cannot read
 (a code its table lacks, a date in another format, a number that is not
 one) make the row a dead letter, never a guess.
 
-One row is one record here (`layout: row_per_record`), its person and
-charge built from the row's columns, as the NYPD's arrest export keeps
-them.
+A file's row is one record (its person and charge from the row's
+columns, as the NYPD's arrest export keeps them), or with `group_by` the
+rows that share a key are (one row per person or per charge): each row
+then gives the record a person and a charge, the same ones once, and rows
+that disagree on a record field make the record a dead letter. A
+database's record row is joined to its rows in a persons and a charges
+table, as PARS keeps them.
 """
 import hashlib
 import re
@@ -94,6 +98,8 @@ class SourceMapping(Strict):
     format: Literal["csv", "parquet", "sql"]
     csv: CsvOptions = CsvOptions()
     sql: SqlSource | None = None
+    # csv and parquet: the column whose value the rows of one record share (one row per person or charge)
+    group_by: StrictStr | None = None
     # spec fields outside persons and charges ("record_id", "flags.juvenile"), from the record's row
     record: dict[StrictStr, FieldSource]
     # each entry is one person of every record, from the record's row; with a persons table, its one
@@ -118,7 +124,7 @@ class SourceMapping(Strict):
     @property
     def columns(self) -> list[str]:
         """Every column the mapping reads from the record's row, in the order it names them."""
-        return self.columns_of("record")
+        return list(dict.fromkeys(([self.group_by] if self.group_by else []) + self.columns_of("record")))
 
     def columns_of(self, table: str) -> list[str]:
         """The columns read from one table ("record", "persons", "charges")."""
@@ -164,6 +170,12 @@ def semantic_errors(mapping: SourceMapping) -> list[tuple[tuple, str]]:
         errors.append(((), "format sql needs an sql section: the key and the tables"))
     if mapping.format != "sql" and mapping.sql is not None:
         errors.append((("sql",), f"an sql section is for format sql, not {mapping.format}"))
+    if mapping.group_by is not None:
+        if mapping.format == "sql":
+            errors.append((("group_by",), "a database joins its tables by sql.key: group_by is for csv and parquet"))
+        for section in ("persons", "charges"):
+            if len(getattr(mapping, section)) > 1:
+                errors.append(((section,), f"with group_by, give one {section} entry: it maps each row of a record"))
     if mapping.sql is not None:
         for section in ("record", "persons", "charges"):
             ref = getattr(mapping.sql, section)

@@ -250,3 +250,65 @@ def test_typed_parquet_values_reach_the_mapping_as_text(tmp_path):
         scan_parquet(0, str(export), ["ID", "TAGS"])
     with pytest.raises(Exception, match="lacks the mapped column"):
         scan_parquet(0, str(export), ["NOPE"])
+
+
+GROUPED = """record:
+  record_id: {template: "INC-{INCIDENT}"}
+  arrest_datetime: {column: WHEN, date_format: "%Y%m%d"}
+  flags.juvenile: {column: JUV, codes: {Y: true, N: false}}
+persons:
+  - {person_id: PID, role: {column: ROLE, codes: {A: arrestee, V: victim}}, name.last: LAST}
+charges:
+  - {person_id: PID, statute: STATUTE, class: {column: CLASS, codes: {F: felony, M: misdemeanor}}}
+group_by: INCIDENT
+"""
+
+
+def test_rows_that_share_a_key_are_one_record_with_each_person_and_charge_once(tmp_path):
+    """One row per charge, the person repeated on each: the record gets every person once."""
+    export = tmp_path / "charges.csv"
+    export.write_text("INCIDENT,WHEN,JUV,PID,ROLE,LAST,STATUTE,CLASS\n"
+                      "7,20180301,N,P1,A,Garrow,18-2701,M\n"
+                      "9,20180302,N,P1,A,Okafor,35-780,F\n"
+                      "7,20180301,N,P1,A,Garrow,18-3921,F\n"
+                      "7,20180301,N,P2,A,Ilves,18-3921,F\n"
+                      ",20180303,N,P1,A,Nobody,18-1,M\n", encoding="utf-8")
+    mapping = mapping_file(tmp_path, GROUPED)
+    count, _ = scan_csv(0, str(export), CsvOptions(), load_mapping(mapping).mapping.columns, "INCIDENT")
+    assert count == 3  # incidents 7 and 9, and the row without an incident, alone
+    ice = REPO / "redaction_rules" / "contracts" / "ice-pars-2009.yaml"
+    out = tmp_path / "out"
+    from tests.conftest import tolerant_contract
+    assert main(["run", "--contract", str(tolerant_contract(ice)), "--mapping", str(mapping), "--input",
+                 str(export), "--output", str(out), "--as-of", "2018-06-30"]) == 0
+    feed = {r["record_id"]: r for p in (out / "feed").iterdir() for r in map(json.loads, p.open())}
+    assert set(feed) == {"INC-7", "INC-9"}
+    seven = feed["INC-7"]
+    assert [(p["person_id"], p["name"]["last"]) for p in seven["persons"]] == [("P1", "Garrow"), ("P2", "Ilves")]
+    assert [(c["person_id"], c["statute"]) for c in seven["charges"]] == [
+        ("P1", "18-2701"), ("P1", "18-3921"), ("P2", "18-3921")]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"]["input_records"] == 3 and manifest["counts"]["dead_lettered"] == 1
+    dead = [json.loads(line) for line in (out / "dead-letter" / "part-00000-of-00001.jsonl").open()]
+    assert [d["reason"] for d in dead] == [f"line 6 of file {export}: no value in its group_by column INCIDENT"]
+
+
+def test_rows_of_one_record_that_disagree_on_a_record_field_make_it_a_dead_letter(tmp_path):
+    export = tmp_path / "charges.csv"
+    export.write_text("INCIDENT,WHEN,JUV,PID,ROLE,LAST,STATUTE,CLASS\n"
+                      "7,20180301,N,P1,A,Garrow,18-2701,M\n"
+                      "7,20180309,N,P1,A,Garrow,18-3921,F\n", encoding="utf-8")
+    out = tmp_path / "out"
+    from tests.conftest import tolerant_contract
+    ice = REPO / "redaction_rules" / "contracts" / "ice-pars-2009.yaml"
+    assert main(["run", "--contract", str(tolerant_contract(ice)), "--mapping", str(mapping_file(tmp_path, GROUPED)),
+                 "--input", str(export), "--output", str(out), "--as-of", "2018-06-30",
+                 "--allow-empty"]) == 0
+    dead = [json.loads(line) for line in (out / "dead-letter" / "part-00000-of-00001.jsonl").open()]
+    assert [d["reason"] for d in dead] == [
+        f"line 2 of file {export}: the rows of one record (by group_by) disagree on a record field"]
+
+
+def test_group_by_takes_one_entry_a_section_and_is_not_for_databases(tmp_path):
+    found = errors(tmp_path, GROUPED.replace("charges:\n", "charges:\n  - {statute: S2}\n"))
+    assert any("with group_by, give one charges entry" in m for m in found), found
