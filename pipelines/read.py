@@ -105,23 +105,39 @@ def iter_chunk(chunk: Chunk):
                 yield number, line
 
 
-class _ReadChunk(beam.DoFn):
-    def __init__(self):
+def lines_of(chunk: Chunk):
+    for number, raw in iter_chunk(chunk):
+        yield Line((chunk.index, number), raw)
+
+
+class ReadEach(beam.DoFn):
+    """The elements of each chunk, as `elements_of(chunk)` reads them where the chunk lands."""
+
+    def __init__(self, elements_of):
+        self.elements_of = elements_of
         self.lines = Metrics.counter("feedshield", "input_lines")
 
-    def process(self, chunk: Chunk):
-        for number, raw in iter_chunk(chunk):
+    def process(self, chunk):
+        for element in self.elements_of(chunk):
             self.lines.inc()
-            yield Line((chunk.index, number), raw)
+            yield element
 
 
-class ReadJsonLines(beam.PTransform):
-    def __init__(self, chunks: list[Chunk]):
+class ReadChunks(beam.PTransform):
+    """Chunks the driver planned, spread over the workers, each read by `reader` where it lands:
+    Create shuffles its elements, so the chunks cross the shuffle, never the records."""
+
+    def __init__(self, chunks: list, reader: beam.DoFn, element_type: type):
         super().__init__()
         self.chunks = chunks
+        self.reader = reader
+        self.element_type = element_type
 
     def expand(self, pbegin):
-        # Create shuffles its elements: the chunks, not the lines, are spread over workers
         return (pbegin
                 | "Chunks" >> beam.Create(self.chunks)
-                | "ReadChunks" >> beam.ParDo(_ReadChunk()).with_output_types(Line))
+                | "ReadChunks" >> beam.ParDo(self.reader).with_output_types(self.element_type))
+
+
+def ReadJsonLines(chunks: list[Chunk]) -> ReadChunks:  # noqa: N802 (a transform, named as one)
+    return ReadChunks(chunks, ReadEach(lines_of), Line)

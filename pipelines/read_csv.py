@@ -17,11 +17,8 @@ import csv
 import hashlib
 from dataclasses import dataclass
 
-import apache_beam as beam
-from apache_beam.metrics import Metrics
-
 from pipelines.elements import Row
-from pipelines.read import BOM, MAX_COMPRESSED_CHUNKS, _is_compressed, _open
+from pipelines.read import BOM, MAX_COMPRESSED_CHUNKS, ReadChunks, ReadEach, _is_compressed, _open
 from redaction_rules.source_mapping import CsvOptions
 
 ROWS_PER_CHUNK = 500
@@ -152,22 +149,5 @@ def iter_csv_chunk(chunk: CsvChunk):
                 yield Row(src, {name: fields[i] for name, i in positions})
 
 
-class _ReadCsvChunk(beam.DoFn):
-    def __init__(self):
-        self.rows = Metrics.counter("feedshield", "input_lines")
-
-    def process(self, chunk: CsvChunk):
-        for row in iter_csv_chunk(chunk):
-            self.rows.inc()
-            yield row
-
-
-class ReadCsvRows(beam.PTransform):
-    def __init__(self, chunks: list[CsvChunk]):
-        super().__init__()
-        self.chunks = chunks
-
-    def expand(self, pbegin):
-        return (pbegin
-                | "Chunks" >> beam.Create(self.chunks)
-                | "ReadChunks" >> beam.ParDo(_ReadCsvChunk()).with_output_types(Row))
+def ReadCsvRows(chunks: list[CsvChunk]) -> ReadChunks:  # noqa: N802 (a transform, named as one)
+    return ReadChunks(chunks, ReadEach(iter_csv_chunk), Row)

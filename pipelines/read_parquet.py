@@ -10,11 +10,10 @@ Values reach the mapping as text, as a CSV gives them.
 """
 from dataclasses import dataclass
 
-import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
-from apache_beam.metrics import Metrics
 
 from pipelines.elements import Row
+from pipelines.read import ReadChunks, ReadEach
 from pipelines.read_csv import RecordCounter
 from redaction_rules.row_mapper import cell_text
 
@@ -80,22 +79,5 @@ def iter_parquet_chunk(chunk: ParquetChunk):
         yield Row((chunk.index, chunk.first + n), {name: cell_text(values[n]) for name, values in columns.items()})
 
 
-class _ReadParquetChunk(beam.DoFn):
-    def __init__(self):
-        self.rows = Metrics.counter("feedshield", "input_lines")
-
-    def process(self, chunk: ParquetChunk):
-        for row in iter_parquet_chunk(chunk):
-            self.rows.inc()
-            yield row
-
-
-class ReadParquetRows(beam.PTransform):
-    def __init__(self, chunks: list[ParquetChunk]):
-        super().__init__()
-        self.chunks = chunks
-
-    def expand(self, pbegin):
-        return (pbegin
-                | "Chunks" >> beam.Create(self.chunks)
-                | "ReadChunks" >> beam.ParDo(_ReadParquetChunk()).with_output_types(Row))
+def ReadParquetRows(chunks: list[ParquetChunk]) -> ReadChunks:  # noqa: N802 (a transform, named as one)
+    return ReadChunks(chunks, ReadEach(iter_parquet_chunk), Row)

@@ -23,6 +23,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from pipelines.elements import Row
+from pipelines.read import ReadChunks
 from redaction_rules.row_mapper import cell_text
 from redaction_rules.source_mapping import SourceMapping, TableRef
 
@@ -227,12 +228,5 @@ class _ReadSqlChunk(beam.DoFn):
             engine.dispose()
 
 
-class ReadSqlRows(beam.PTransform):
-    def __init__(self, chunks: list[SqlChunk]):
-        super().__init__()
-        self.chunks = chunks
-
-    def expand(self, pbegin):
-        return (pbegin
-                | "Chunks" >> beam.Create(self.chunks)
-                | "ReadChunks" >> beam.ParDo(_ReadSqlChunk()).with_output_types(Row))
+def ReadSqlRows(chunks: list[SqlChunk]) -> ReadChunks:  # noqa: N802 (a transform, named as one)
+    return ReadChunks(chunks, _ReadSqlChunk(), Row)

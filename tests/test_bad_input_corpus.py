@@ -286,7 +286,7 @@ def test_a_repeated_record_id_publishes_nothing_and_says_which_lines(tmp_path):
     code, _, stderr = _run_in_process(["run", "--contract", str(ICE), "--input", str(path), "--output", str(out),
                                        "--as-of", AS_OF])
     assert code == exit_codes.INPUT
-    assert "line 4 of file e.jsonl repeats the record_id of line 2 of file e.jsonl" in stderr
+    assert f"line 4 of file {path} repeats the record_id of line 2 of file {path}" in stderr
     assert "CORPUS-" not in stderr
 
 
