@@ -5,16 +5,19 @@ from apache_beam.metrics import Metrics
 
 from pipelines.elements import QUARANTINE, Parsed, Quarantined, Shaped
 from redaction_rules.contract import Contract
+from redaction_rules.contract_loader import KeyReference
 from redaction_rules.shaping import RecordShaper
 
 
 class ShapeDoFn(beam.DoFn):
-    def __init__(self, contract: Contract, key: bytes | None):
+    """Carries the key's reference, never the key: the worker reads the key in `setup`."""
+
+    def __init__(self, contract: Contract, key: KeyReference | None):
         self.contract = contract
         self.key = key
 
     def setup(self):
-        self.shaper = RecordShaper(self.contract, self.key)
+        self.shaper = RecordShaper(self.contract, self.key.load() if self.key else None)
         self.failed = Metrics.counter("feedshield", "quarantined_shaping")
 
     def process(self, element: Parsed):
@@ -31,7 +34,7 @@ class ShapeDoFn(beam.DoFn):
 class ApplyContract(beam.PTransform):
     """Outputs: main (shaped records, free text still raw) and `quarantine`."""
 
-    def __init__(self, contract: Contract, key: bytes | None):
+    def __init__(self, contract: Contract, key: KeyReference | None):
         super().__init__()
         self.contract = contract
         self.key = key

@@ -27,6 +27,7 @@ from pipelines.repeated_ids import FindRepeatedIds
 from pipelines.verify import VerifyRecords
 from pipelines.write import WriteShards, WriteTally, WriteJsonFile
 from redaction_rules.contract import Contract
+from redaction_rules.contract_loader import KeyReference
 from redaction_rules.engine import EngineConfig
 from redaction_rules.source_mapping import SourceMapping
 
@@ -41,7 +42,7 @@ class Plan:
     """Everything a run needs, validated before the pipeline is built."""
     inputs: tuple[InputFile, ...]
     contract: Contract
-    key: bytes | None
+    key: KeyReference | None  # the pseudonymization key's reference: workers read the key themselves
     engine: EngineConfig
     schema: dict
     staging: str

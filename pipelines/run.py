@@ -30,7 +30,7 @@ from pipelines.options import RunRequest
 from pipelines.pipeline import COUNTS_FILE, ENTITIES_FILE, REASONS_FILE, REPEATS_FILE, Plan, build
 from pipelines.progress import ProgressWatcher
 from pipelines.report import render_report
-from redaction_rules.contract_loader import ContractError, LoadedContract, load_contract, load_key
+from redaction_rules.contract_loader import ContractError, KeyReference, LoadedContract, key_reference, load_contract
 from redaction_rules.engine import EngineConfig, EngineConfigError, ModelUnavailable, check_model, load_engine_config
 from redaction_rules.explain import explain
 from redaction_rules.fields import record_schema
@@ -45,7 +45,8 @@ STAGE_HINTS = {
     "MapRows": "mapping rows failed on a worker, which should only route unreadable rows to the dead letters: report it as a bug",
     "Parse": "parsing failed on a worker, which should only route bad lines to the dead letters: report it as a bug",
     "Exclude": "an exclusion rule failed on a worker: check the contract's exclude section",
-    "ApplyContract": "shaping failed on a worker: check the contract's field operators",
+    "ApplyContract": ("shaping failed on a worker: check the contract's field operators, and that every worker "
+                      "has the pseudonymization key the contract names (its environment variable or key file)"),
     "RedactFreeText": ("text redaction failed on a worker: check that the spaCy model and the gazetteers are installed "
                        "where the workers run, and that each worker has memory for the engine (batch_size in the "
                        "engine configuration)"),
@@ -67,7 +68,7 @@ class RunResult:
 class Checked:
     """What preflight established: nothing here has read a record."""
     loaded: LoadedContract
-    key: bytes | None
+    key: KeyReference | None
     engine: EngineConfig
     as_of: date
     inputs: tuple[InputFile, ...]
@@ -107,7 +108,9 @@ def preflight(request: RunRequest) -> Checked | RunResult:
     as_of = request.as_of or date.today()
     try:
         loaded = load_contract(request.contract)
-        key = load_key(loaded)
+        key = key_reference(loaded)
+        if key is not None:
+            key.load()  # the driver checks it; only the reference goes into the pipeline
         engine = load_engine_config(request.engine_config).with_model(request.spacy_model)
         mapping = load_mapping(request.mapping) if request.mapping else None
     except (ContractError, EngineConfigError, MappingError) as exc:

@@ -29,35 +29,58 @@ def load_contract(path: str | os.PathLike) -> LoadedContract:
     return LoadedContract(contract, path, hashlib.sha256(raw).hexdigest())
 
 
-def load_key(loaded: LoadedContract, environ: dict | None = None) -> bytes | None:
-    """The recipient's pseudonymization key, from where the contract points.
+@dataclass(frozen=True)
+class KeyReference:
+    """Where the recipient's pseudonymization key is, never the key: what a pipeline may carry.
+
+    The driver checks the reference before a run and each worker resolves it
+    in `DoFn.setup`, so the key is in no pickled step, no job graph a runner
+    stores, and no file the recipient sees. On remote workers the same
+    environment variable, or a file at the same path, must be there.
+    """
+    contract: str         # the contract file, for messages
+    env: str | None = None
+    file: str | None = None  # absolute: relative paths are read beside the contract
+
+    def load(self, environ: dict | None = None) -> bytes:
+        """The key; a missing, short or world-readable one raises `ContractError`."""
+        if self.env:
+            value = (os.environ if environ is None else environ).get(self.env)
+            if not value:
+                raise ContractError([f"{self.contract}: pseudonymization key: environment variable {self.env} is not set"])
+            key = value.encode("utf-8")
+        else:
+            key_path = Path(self.file)
+            try:
+                mode = key_path.stat().st_mode
+                key = key_path.read_bytes().strip()
+            except OSError as exc:
+                raise ContractError([f"{self.contract}: pseudonymization key file {key_path}: {exc.strerror}"]) from None
+            if mode & 0o077:  # as ssh refuses a private key others can read
+                raise ContractError([f"{self.contract}: pseudonymization key file {key_path} can be read or written by "
+                                     f"others (mode {stat.S_IMODE(mode):04o}); allow only its owner: chmod 600 {key_path}"])
+        if len(key) < 16:
+            raise ContractError([f"{self.contract}: pseudonymization key is shorter than 16 bytes"])
+        return key
+
+
+def key_reference(loaded: LoadedContract) -> KeyReference | None:
+    """The contract's key reference, its file made absolute; None when the contract pseudonymizes nothing.
 
     The key never lives in the contract: the contract only names an
-    environment variable or a file (relative paths are read beside the
-    contract). A key shorter than 16 bytes is refused, and so is a key
-    file that anyone but its owner may read or write.
+    environment variable or a file. A key shorter than 16 bytes is refused,
+    and so is a key file that anyone but its owner may read or write.
     """
     ref = loaded.contract.pseudonymization
     if ref is None:
         return None
-    environ = os.environ if environ is None else environ
     if ref.key_env:
-        value = environ.get(ref.key_env)
-        if not value:
-            raise ContractError([f"{loaded.path}: pseudonymization key: environment variable {ref.key_env} is not set"])
-        key = value.encode("utf-8")
-    else:
-        key_path = Path(ref.key_file)
-        if not key_path.is_absolute():
-            key_path = loaded.path.parent / key_path
-        try:
-            mode = key_path.stat().st_mode
-            key = key_path.read_bytes().strip()
-        except OSError as exc:
-            raise ContractError([f"{loaded.path}: pseudonymization key file {key_path}: {exc.strerror}"]) from None
-        if mode & 0o077:  # as ssh refuses a private key others can read
-            raise ContractError([f"{loaded.path}: pseudonymization key file {key_path} can be read or written by "
-                                 f"others (mode {stat.S_IMODE(mode):04o}); allow only its owner: chmod 600 {key_path}"])
-    if len(key) < 16:
-        raise ContractError([f"{loaded.path}: pseudonymization key is shorter than 16 bytes"])
-    return key
+        return KeyReference(str(loaded.path), env=ref.key_env)
+    path = Path(ref.key_file)
+    return KeyReference(str(loaded.path), file=str(path if path.is_absolute() else (loaded.path.parent / path).resolve()))
+
+
+def load_key(loaded: LoadedContract, environ: dict | None = None) -> bytes | None:
+    """The key itself, for the driver's check before a run (it never goes into the pipeline)."""
+    reference = key_reference(loaded)
+    return None if reference is None else reference.load(environ)
