@@ -61,6 +61,12 @@ class DeadLetter(NamedTuple):
     problem: str
     line: str
 
+    @classmethod
+    def at(cls, src: Src, places: list[str], problem: str, line: str) -> "DeadLetter":
+        """`places[file]` says where position {} of that input is ("line {} of file x.jsonl")."""
+        index, position = src
+        return cls(src, f"{places[index].format(position)}: {problem}", problem, line)
+
 
 class Quarantined(NamedTuple):
     """A record withheld by a stage, with reasons that name fields, never values."""

@@ -35,10 +35,8 @@ class MapRowDoFn(beam.DoFn):
             except Unreadable as exc:
                 problem = str(exc)
         self.dead.inc()
-        index, position = row.src
-        yield pvalue.TaggedOutput(DEAD_LETTER, DeadLetter(
-            row.src, f"{self.places[index].format(position)}: {problem}", problem,
-            json.dumps(row.columns, ensure_ascii=False) if row.columns is not None else ""))
+        yield pvalue.TaggedOutput(DEAD_LETTER, DeadLetter.at(
+            row.src, self.places, problem, json.dumps(row.columns, ensure_ascii=False) if row.columns is not None else ""))
 
 
 class MapRows(beam.PTransform):

@@ -25,10 +25,8 @@ class ParseDoFn(beam.DoFn):
         record, reason = self.parser.parse(element.raw)
         if record is None:
             self.dead.inc()
-            index, position = element.src
-            yield pvalue.TaggedOutput(DEAD_LETTER, DeadLetter(
-                element.src, f"{self.places[index].format(position)}: {reason}", reason,
-                element.raw.decode("utf-8", errors="replace")))
+            yield pvalue.TaggedOutput(DEAD_LETTER, DeadLetter.at(
+                element.src, self.places, reason, element.raw.decode("utf-8", errors="replace")))
             return
         yield Parsed(element.src, record)
 
