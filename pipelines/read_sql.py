@@ -92,17 +92,29 @@ def _ref(mapping: SourceMapping, section: str) -> TableRef:
 def reflect(connection, mapping: SourceMapping) -> dict:
     """Each section's table as the database declares it, so that booleans, dates and times come
     back typed whatever the database stores them as (SQLite keeps booleans as 0 and 1); a query
-    is read untyped."""
+    is read untyped. A table that is not there, or lacks a mapped column, raises `SqlUnreadable`."""
     import sqlalchemy as sa
     sources = {}
     for section in _sections(mapping):
         ref = _ref(mapping, section)
+        wanted = list(dict.fromkeys(_columns(mapping, section) + ref.order_by))
         if ref.table is not None:
             schema, _, name = ref.table.rpartition(".")
-            sources[section] = sa.Table(name, sa.MetaData(), autoload_with=connection, schema=schema or None)
+            try:
+                source = sa.Table(name, sa.MetaData(), autoload_with=connection, schema=schema or None)
+            except sa.exc.NoSuchTableError:
+                raise SqlUnreadable(f"no table {ref.table} (the mapping's {section} table)") from None
+            present = set(source.c.keys())
         else:
-            columns = dict.fromkeys(_columns(mapping, section) + ref.order_by)
-            sources[section] = sa.text(ref.query).columns(*(sa.column(c) for c in columns)).subquery("source")
+            try:
+                present = set(connection.execute(sa.text(f"SELECT * FROM ({ref.query}) AS source LIMIT 0")).keys())
+            except sa.exc.SQLAlchemyError as exc:
+                raise SqlUnreadable(f"the mapping's {section} query cannot run ({type(exc.orig or exc).__name__})") from None
+            source = sa.text(ref.query).columns(*(sa.column(c) for c in wanted)).subquery("source")
+        missing = [c for c in wanted if c not in present]
+        if missing:
+            raise SqlUnreadable(f"{ref.table or 'the ' + section + ' query'} lacks the mapped column(s) {', '.join(missing)}")
+        sources[section] = source
     return sources
 
 
@@ -128,35 +140,13 @@ def _sections(mapping: SourceMapping) -> list[str]:
     return ["record"] + [s for s in ("persons", "charges") if mapping.table_of(s) is not None]
 
 
-def _check_columns(connection, mapping: SourceMapping) -> None:
-    import sqlalchemy as sa
-    inspector = sa.inspect(connection)
-    for section in _sections(mapping):
-        ref = mapping.sql.record if section == "record" else mapping.table_of(section)
-        wanted = list(dict.fromkeys(_columns(mapping, section) + ref.order_by))
-        if ref.table is not None:
-            schema, _, name = ref.table.rpartition(".")
-            if not inspector.has_table(name, schema=schema or None):
-                raise SqlUnreadable(f"no table {ref.table} (the mapping's {section} table)")
-            present = {c["name"] for c in inspector.get_columns(name, schema=schema or None)}
-        else:
-            try:
-                present = set(connection.execute(sa.text(f"SELECT * FROM ({ref.query}) AS source LIMIT 0")).keys())
-            except sa.exc.SQLAlchemyError as exc:
-                raise SqlUnreadable(f"the mapping's {section} query cannot run ({type(exc.orig or exc).__name__})") from None
-        missing = [c for c in wanted if c not in present]
-        if missing:
-            raise SqlUnreadable(f"{ref.table or 'the ' + section + ' query'} lacks the mapped column(s) {', '.join(missing)}")
-
-
 def scan_sql(index: int, url: str, mapping: SourceMapping,
              keys_per_chunk: int = KEYS_PER_CHUNK) -> tuple[int, list[SqlChunk], str]:
     """(records, chunks, sha256 of every selected row in key order). Raises `SqlUnreadable`."""
     import sqlalchemy as sa
+    engine = create_engine(url)
     try:
-        engine = create_engine(url)
         with engine.connect() as connection:
-            _check_columns(connection, mapping)
             sources = reflect(connection, mapping)
             keys = [row[0] for row in connection.execute(_keys(mapping, sources))]
             digest = hashlib.sha256()
@@ -172,8 +162,7 @@ def scan_sql(index: int, url: str, mapping: SourceMapping,
     except sa.exc.SQLAlchemyError as exc:
         raise SqlUnreadable(f"cannot be read ({type(getattr(exc, 'orig', None) or exc).__name__})") from None
     finally:
-        if "engine" in locals():
-            engine.dispose()
+        engine.dispose()
     repeated = sum(1 for a, b in zip(keys, keys[1:]) if a == b)
     if repeated:
         raise SqlUnreadable(f"{repeated} key(s) of the record table repeat: {mapping.sql.key} must name one record")
@@ -205,27 +194,42 @@ def iter_sql_chunk(chunk: SqlChunk, connection, sources: dict):
                   None, tuple(by_key["persons"].get(key, ())), tuple(by_key["charges"].get(key, ())))
 
 
-class _ReadSqlChunk(beam.DoFn):
-    def __init__(self):
-        self.rows = Metrics.counter("feedshield", "input_lines")
+class SqlRowReader:
+    """The rows of SQL chunks, one engine and one reflection per database for as long as it lives."""
 
-    def setup(self):
+    def __init__(self):
         self.engines = {}
 
-    def process(self, chunk: SqlChunk):
+    def rows(self, chunk: SqlChunk):
         if chunk.url not in self.engines:
             engine = create_engine(chunk.url)
             with engine.connect() as connection:
                 self.engines[chunk.url] = engine, reflect(connection, chunk.mapping)
         engine, sources = self.engines[chunk.url]
         with engine.connect() as connection:
-            for row in iter_sql_chunk(chunk, connection, sources):
-                self.rows.inc()
-                yield row
+            yield from iter_sql_chunk(chunk, connection, sources)
+
+    def close(self) -> None:
+        for engine, _ in self.engines.values():
+            engine.dispose()
+        self.engines = {}
+
+
+class _ReadSqlChunk(beam.DoFn):
+    def __init__(self):
+        self.rows = Metrics.counter("feedshield", "input_lines")
+
+    def setup(self):
+        self.reader = SqlRowReader()
+
+    def process(self, chunk: SqlChunk):
+        for row in self.reader.rows(chunk):
+            self.rows.inc()
+            yield row
 
     def teardown(self):
-        for engine, _ in getattr(self, "engines", {}).values():
-            engine.dispose()
+        if hasattr(self, "reader"):
+            self.reader.close()
 
 
 def ReadSqlRows(chunks: list[SqlChunk]) -> ReadChunks:  # noqa: N802 (a transform, named as one)

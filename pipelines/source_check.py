@@ -14,7 +14,7 @@ from pipelines import exit_codes
 from pipelines.inputs import InputError, resolve_inputs
 from pipelines.read_csv import CsvChunk, iter_csv_chunk
 from pipelines.read_parquet import ParquetChunk, iter_parquet_chunk, scan_parquet
-from pipelines.read_sql import SqlChunk, create_engine, iter_sql_chunk, reflect
+from pipelines.read_sql import SqlChunk, SqlRowReader, create_engine, reflect
 from redaction_rules.fields import record_schema
 from redaction_rules.source_check import SourceCheck
 from redaction_rules.source_mapping import MappingError, SourceMapping, load_mapping
@@ -28,26 +28,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _rows(chunks):
-    """(columns, persons, charges, problem) of every row of the chunks, in order."""
-    engines = {}
+    """(columns, persons, charges, problem) of every row of the chunks, in order, read as the run reads them."""
+    sql = SqlRowReader()
+    read = {CsvChunk: iter_csv_chunk, ParquetChunk: iter_parquet_chunk, SqlChunk: sql.rows}
     try:
         for chunk in chunks:
-            if isinstance(chunk, CsvChunk):
-                rows = iter_csv_chunk(chunk)
-                yield from ((r.columns, (), (), r.problem) for r in rows)
-            elif isinstance(chunk, ParquetChunk):
-                yield from ((r.columns, (), (), None) for r in iter_parquet_chunk(chunk))
-            elif isinstance(chunk, SqlChunk):
-                if chunk.url not in engines:
-                    engine = create_engine(chunk.url)
-                    with engine.connect() as connection:
-                        engines[chunk.url] = engine, reflect(connection, chunk.mapping)
-                engine, sources = engines[chunk.url]
-                with engine.connect() as connection:
-                    yield from ((r.columns, r.persons, r.charges, None) for r in iter_sql_chunk(chunk, connection, sources))
+            for row in read[type(chunk)](chunk):
+                yield row.columns, row.persons or (), row.charges or (), row.problem
     finally:
-        for engine, _ in engines.values():
-            engine.dispose()
+        sql.close()
 
 
 def unread_columns(mapping: SourceMapping, chunks) -> dict[str, list[str]]:
