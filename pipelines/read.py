@@ -16,6 +16,7 @@ the run stops with exit 5 before anything is written.
 """
 import bz2
 import gzip
+import hashlib
 import lzma
 from dataclasses import dataclass
 
@@ -103,6 +104,27 @@ def iter_chunk(chunk: Chunk):
             line = _content(number, raw)
             if line.strip():
                 yield number, line
+
+
+class RecordCounter:
+    """Records of a file: one a row, or one a distinct key; a row without a key is one of its own.
+
+    Keys are kept as 16-byte digests, so a file of millions of records is counted in little memory.
+    """
+
+    def __init__(self):
+        self.alone, self.keys = 0, set()
+
+    def add(self, key: str | None) -> None:
+        key = (key or "").strip()
+        if key:
+            self.keys.add(hashlib.blake2b(key.encode("utf-8"), digest_size=16).digest())
+        else:
+            self.alone += 1
+
+    @property
+    def count(self) -> int:
+        return self.alone + len(self.keys)
 
 
 def lines_of(chunk: Chunk):

@@ -14,11 +14,10 @@ quote left open at the end of the file. Each stops the run (exit 5) with
 the file and line, before anything is written.
 """
 import csv
-import hashlib
 from dataclasses import dataclass
 
 from pipelines.elements import Row
-from pipelines.read import BOM, MAX_COMPRESSED_CHUNKS, ReadChunks, ReadEach, _is_compressed, _open
+from pipelines.read import BOM, MAX_COMPRESSED_CHUNKS, ReadChunks, ReadEach, RecordCounter, _is_compressed, _open
 from redaction_rules.source_mapping import CsvOptions
 
 ROWS_PER_CHUNK = 500
@@ -109,27 +108,6 @@ def scan_csv(index: int, path: str, options: CsvOptions, wanted: list[str], grou
     chunks = [CsvChunk(index, path, offset, line, end - first, header, tuple(wanted), options)
               for (offset, line, first), end in zip(starts, ends)]
     return records.count, chunks
-
-
-class RecordCounter:
-    """Records of a file: one a row, or one a distinct key; a row without a key is one of its own.
-
-    Keys are kept as 16-byte digests, so a file of millions of records is counted in little memory.
-    """
-
-    def __init__(self):
-        self.alone, self.keys = 0, set()
-
-    def add(self, key: str | None) -> None:
-        key = (key or "").strip() if key is not None else None
-        if key:
-            self.keys.add(hashlib.blake2b(key.encode("utf-8"), digest_size=16).digest())
-        else:
-            self.alone += 1
-
-    @property
-    def count(self) -> int:
-        return self.alone + len(self.keys)
 
 
 def iter_csv_chunk(chunk: CsvChunk):

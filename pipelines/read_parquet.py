@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from apache_beam.io.filesystems import FileSystems
 
 from pipelines.elements import Row
-from pipelines.read import ReadChunks, ReadEach
-from pipelines.read_csv import RecordCounter
+from pipelines.read import ReadChunks, ReadEach, RecordCounter
 from redaction_rules.row_mapper import cell_text
 
 
