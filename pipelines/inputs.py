@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from apache_beam.io.filesystems import FileSystems
 
 from pipelines.digests import sha256_and_lines
-from pipelines.read import Chunk, UnsupportedCompression, scan
+from pipelines.read import UnsupportedCompression, scan
 from pipelines.read_csv import CsvUnreadable, scan_csv
 from pipelines.read_parquet import ParquetUnreadable, scan_parquet
 from pipelines.read_sql import SqlUnreadable, check_url, safe_url, scan_sql

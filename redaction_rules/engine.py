@@ -7,7 +7,6 @@ already be installed, and is loaded once per Beam worker (in `DoFn.setup`).
 import inspect
 import logging
 from contextlib import nullcontext
-from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal

@@ -1,5 +1,4 @@
 """Detection quality in CI: a regression in leak recall fails the build."""
-import json
 import stat
 
 import pytest

@@ -5,7 +5,6 @@ import json
 import zlib
 
 import apache_beam as beam
-import pytest
 
 import fixtures
 from pipelines import exit_codes
