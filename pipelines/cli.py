@@ -25,7 +25,8 @@ exit codes:
   4  verification failed (quarantine over the threshold, or counts that do not add up)
   5  input unreadable, empty, or two records with one record_id
   6  the configured spaCy model is not installed
-  7  evaluate: leak recall under --min-recall, or an excluded record in the feed"""
+  7  evaluate: leak recall under --min-recall, or an excluded record in the feed
+  8  the ledger cannot be opened or written, or `ledger verify` found a broken link"""
 
 BEAM_OPTIONS = """\
 Beam options follow feedshield's, written with underscores, for example
@@ -40,6 +41,15 @@ examples:
       --input 'exports/pars-*.jsonl.gz' --output runs/ice-2018-06-30 --as-of 2018-06-30
   feedshield run --contract researchers.yaml --input export.jsonl --output runs/r1 \\
       --log-format json --direct_running_mode=multi_processing --direct_num_workers=2"""
+
+
+LEDGER_EXAMPLES = """\
+examples:
+  feedshield ledger releases runs/ice
+  feedshield ledger disclosures runs/ice --record-id PARS-2018-004211
+  feedshield ledger disclosures runs/ice --person-id PARS-2018-004211/P1
+  feedshield ledger verify runs/ice
+  feedshield ledger report runs/ice --from 2018-01-01 --to 2018-12-31 --html ledger.html"""
 
 
 def _epilog(*parts: str) -> str:
@@ -190,6 +200,15 @@ def build_parser() -> argparse.ArgumentParser:
          epilog="example:\n  feedshield source check --mapping redaction_rules/sources/nypd-arrests.yaml "
                 "--input arrests.csv\n\nexit 0: every required field can be filled; 5: one cannot, or the "
                 "input cannot be read as mapped; 2: an invalid mapping")
+
+    ledger = sub.add_parser("ledger", help="what was disclosed to whom: releases, disclosures, verify, report",
+                            description="what was disclosed to whom, answered from a feed folder's ledger "
+                                        "without personal data", allow_abbrev=False)
+    lsub = ledger.add_subparsers(dest="ledger_command", required=True, metavar="ACTION")
+    from pipelines.ledger_cli import COMMANDS as LEDGER_COMMANDS
+    for name, (help_text, arguments, _) in LEDGER_COMMANDS.items():
+        _add(lsub, name, func=_lazy("pipelines.ledger_cli", "command"), arguments=arguments, common=common,
+             help=help_text, epilog=_epilog(LEDGER_EXAMPLES, EXIT_CODES))
 
     contract = sub.add_parser("contract", help="validate, explain and compare data-sharing contracts",
                               description="validate, explain and compare data-sharing contracts", allow_abbrev=False)

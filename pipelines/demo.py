@@ -5,6 +5,7 @@ date inside its term (it was not renewed in 2018, so a run as of today
 would rightly produce nothing), then prints the run's summary.
 """
 import argparse
+import os
 from pathlib import Path
 
 import fixtures
@@ -28,6 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def command(args: argparse.Namespace, beam_args: list[str]) -> int:
     from datetime import date
     from pipelines.options import RunRequest
+    from ledger.audit_key import scratch_audit_key
     from pipelines.run import execute, report_result
     out_dir = Path(args.out)
     mapping = None
@@ -44,5 +46,6 @@ def command(args: argparse.Namespace, beam_args: list[str]) -> int:
         fixtures.write(args.count, args.seed, Path(source), out_dir / "input" / "labels.jsonl")
         print(f"generated {args.count} synthetic records in {source}")
     request = RunRequest(contract=str(DEMO_CONTRACT), input=source, output=str(out_dir / "run"),
-                         as_of=date.fromisoformat(DEMO_AS_OF), mapping=mapping)
+                         as_of=date.fromisoformat(DEMO_AS_OF), mapping=mapping,
+                         audit_key_file=scratch_audit_key(out_dir, os.environ))
     return report_result(execute(request, beam_args))

@@ -54,6 +54,12 @@ class Redacted(NamedTuple):
     entities: dict
 
 
+class Disclosure(NamedTuple):
+    """What the ledger keeps of one published record (`ledger.disclosure`): no values."""
+    src: Src
+    body: dict
+
+
 class DeadLetter(NamedTuple):
     """A line that is not a record; `line` is the text as read (personal data: an owner-only file)."""
     src: Src

@@ -8,3 +8,4 @@ VERIFICATION = 4    # the verification gate found a leak above the threshold
 INPUT = 5           # input unreadable, empty, or repeating a record_id
 MODEL = 6           # the configured NER model cannot be loaded
 EVALUATION = 7      # evaluate: leak recall under --min-recall
+LEDGER = 8          # the ledger cannot be opened or written, or `ledger verify` found it broken

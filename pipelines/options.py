@@ -56,6 +56,8 @@ class RunRequest:
     feed_shards: int = 1
     allow_empty: bool = False
     progress_every: float = 30.0
+    ledger: str | None = None
+    audit_key_file: str | None = None
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> "RunRequest":
@@ -68,7 +70,8 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     required.add_argument("--input", required=True, metavar="PATTERN",
                           help="JSON Lines files: a path or glob; .gz, .bz2, .xz and .lzma are decompressed")
     required.add_argument("--output", required=True, metavar="DIR",
-                          help="run folder: feed/, quarantine/, dead-letter/, manifest.json, report.html, run.log")
+                          help="feed folder: releases/NNNNNN/ (feed, manifest, report), current, withheld/, failed/, "
+                             "ledger.sqlite, run.log")
     parser.add_argument("--as-of", dest="as_of", type=iso_day, default=None, metavar="YYYY-MM-DD",
                         help="date the contract must be in force on (default: today)")
     parser.add_argument("--mapping", default=None, metavar="FILE",
@@ -81,9 +84,19 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--feed-shards", dest="feed_shards", type=positive_int, default=1, metavar="N",
                         help="number of feed files (default 1)")
     parser.add_argument("--allow-empty", dest="allow_empty", action="store_true",
-                        help="publish an empty feed when the input holds no records (default: exit 5)")
+                        help="publish an empty release when the input holds no records (default: exit 5)")
     parser.add_argument("--progress-every", dest="progress_every", type=seconds, default=30.0, metavar="DURATION",
                         help="when stderr is not a terminal, a progress line this often (default 30s)")
+    add_ledger_arguments(parser)
+
+
+def add_ledger_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("ledger")
+    group.add_argument("--ledger", default=None, metavar="URL",
+                       help="the disclosure ledger: sqlite:///path or postgresql://user@host/db, shared by "
+                            "several export hosts (default: DIR/ledger.sqlite); no password in the URL")
+    group.add_argument("--audit-key-file", dest="audit_key_file", default=None, metavar="FILE",
+                       help="the city's audit key, owner-only (default: environment variable FEEDSHIELD_AUDIT_KEY)")
 
 
 def unknown_beam_args(args: list[str]) -> list[str]:

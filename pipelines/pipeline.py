@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import apache_beam as beam
 
 from pipelines.apply_contract import ApplyContract
+from pipelines.disclose import DescribeDisclosures
 from pipelines.elements import DeadLetter, Quarantined
 from pipelines.exclude import ExcludeRecords
 from pipelines.inputs import InputFile
@@ -27,11 +28,12 @@ from pipelines.repeated_ids import FindRepeatedIds
 from pipelines.verify import VerifyRecords
 from pipelines.write import WriteShards, WriteTally, WriteJsonFile
 from redaction_rules.contract import Contract
-from redaction_rules.contract_loader import KeyReference
+from redaction_rules.secret_key import KeyReference
 from redaction_rules.engine import EngineConfig
 from redaction_rules.source_mapping import SourceMapping
 
-FEED_DIR, QUARANTINE_DIR, DEAD_LETTER_DIR = "feed", "quarantine", "dead-letter"
+FEED_DIR, QUARANTINE_DIR, DEAD_LETTER_DIR, DISCLOSURES_DIR = "feed", "quarantine", "dead-letter", "_disclosures"
+STAGING_DIRS = (FEED_DIR, QUARANTINE_DIR, DEAD_LETTER_DIR, DISCLOSURES_DIR)
 COUNTS_FILE, ENTITIES_FILE, REPEATS_FILE, REASONS_FILE, RUNS = (
     "_counts.json", "_entities.json", "_repeats.json", "_reasons.json", "_runs")
 _INDEX = re.compile(r"\[\d+\]")
@@ -48,6 +50,7 @@ class Plan:
     staging: str
     feed_shards: int = 1
     mapping: SourceMapping | None = None  # None: the inputs are the spec's JSON Lines
+    audit_key: KeyReference | None = None  # the city's audit key's reference: the ledger's view of each record
 
     @property
     def places(self) -> list[str]:
@@ -107,6 +110,11 @@ class WriteRun(beam.PTransform):
                                                                    runs(QUARANTINE_DIR))
         outputs["dead_letter"] | "WriteDeadLetter" >> WriteShards(join(staging, DEAD_LETTER_DIR), 1, DeadLetter._asdict,
                                                                  runs(DEAD_LETTER_DIR))
+        if self.plan.audit_key is not None:
+            (outputs["feed"]
+             | "DescribeDisclosures" >> DescribeDisclosures(self.plan.contract, self.plan.audit_key)
+             | "WriteDisclosures" >> WriteShards(join(staging, DISCLOSURES_DIR), 1, lambda e: e.body,
+                                                 runs(DISCLOSURES_DIR)))
         dispositions = (
             outputs["feed"] | "PublishedKey" >> beam.Map(lambda _: ("published", 1)),
             outputs["quarantine"] | "QuarantinedKey" >> beam.Map(lambda e: (f"quarantined:{e.stage}", 1)),

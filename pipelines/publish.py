@@ -1,71 +1,102 @@
-"""Moving a finished run from its staging folder into place.
+"""Publishing a release exactly once: ledger first, then the folder, then `current`, then the commit.
 
-The feed appears under `DIR/feed/` by one rename, only after the whole run
-succeeded; until then it lives in `DIR/.staging-<run id>/`, which no
-recipient is pointed at. A run that fails removes any older feed so that
-`feed/` and `manifest.json` always describe the same run. Quarantine and
-dead letters hold personal data and are owner-only.
+`repair` runs under the feed folder's lock before every run and finishes
+what a killed run left: see `releases.py` for why each order is safe.
 """
-import os
-import shutil
+import getpass
+import json
+import socket
+from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
-PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
+from ledger.store import Ledger, LedgerError
+from pipelines.releases import FeedFolder
 
 
-def make_staging(out_dir: Path, run_id: str) -> Path:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in out_dir.glob(".staging-*"):  # left by a run that was killed
-        shutil.rmtree(stale, ignore_errors=True)
-    staging = out_dir / f".staging-{run_id}"
-    staging.mkdir(mode=PRIVATE_DIR)
-    for name in ("feed", "quarantine", "dead-letter"):
-        (staging / name).mkdir(mode=PRIVATE_DIR)
-    return staging
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _replace_dir(src: Path, dst: Path) -> None:
-    if dst.exists():
-        old = dst.with_name(f".{dst.name}-old")
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(dst, old)
-        os.replace(src, dst)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(src, dst)
+def operator() -> dict:
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name in this environment (a container without passwd entry)
+        user = "unknown"
+    return {"user": user, "host": socket.gethostname()}
 
 
-def make_private(directory: Path) -> None:
-    directory.chmod(PRIVATE_DIR)
-    for path in directory.iterdir():
-        path.chmod(PRIVATE_FILE)
+def release_entry(manifest: dict, number: int, purpose: str, files: dict[str, str]) -> dict:
+    """What the ledger keeps of a release: the terms, the inputs, every file's digest, the counts."""
+    return {"release": number, "run_id": manifest["run_id"], "contract": manifest["contract"],
+            "purpose": purpose, "as_of": manifest["as_of"], "tool": manifest["tool"],
+            "inputs": manifest["inputs"], "source": manifest["source"], "files": files,
+            "counts": manifest["counts"], "operator": operator(),
+            "started_at": manifest["started_at"], "finished_at": manifest["finished_at"]}
 
 
-def keep_withheld(staging: Path, out_dir: Path) -> None:
-    for name in ("quarantine", "dead-letter"):
-        make_private(staging / name)
-        _replace_dir(staging / name, out_dir / name)
+def read_disclosures(folder: Path) -> Iterator[dict]:
+    for part in sorted(folder.glob("*.jsonl")):
+        with part.open(encoding="utf-8") as handle:
+            for line in handle:
+                yield json.loads(line)
 
 
-def publish_feed(staging: Path, out_dir: Path) -> None:
-    feed = staging / "feed"
-    feed.chmod(0o755)
-    for path in feed.iterdir():
-        path.chmod(0o644)
-    _replace_dir(feed, out_dir / "feed")
+def next_number(ledger: Ledger, feed: str, folder: FeedFolder) -> int:
+    """One past every number the ledger or the folder has seen: an aborted number is never reused."""
+    known = [r.number for r in ledger.releases(feed)] + folder.on_disk()
+    return max(known, default=0) + 1
 
 
-def withdraw_feed(out_dir: Path) -> None:
-    shutil.rmtree(out_dir / "feed", ignore_errors=True)
+def repair(folder: FeedFolder, ledger: Ledger, feed: str, log) -> list[str]:
+    """Commit or abort every release a killed run left pending; what was done, in words."""
+    done = []
+    for release in ledger.releases(feed):
+        if release.status != "pending":
+            continue
+        number = release.number
+        if folder.complete(number, release.body["files"]):
+            if (folder.current() or 0) < number:
+                folder.point_current(number)
+            ledger.append(feed, [("commit", number, {"release": number, "committed_at": now(), "repaired": True})])
+            done.append(f"release {number} was complete but not committed (an interrupted run): committed")
+        else:
+            folder.remove_release(number)
+            ledger.append(feed, [("abort", number, {"release": number, "aborted_at": now(),
+                                                    "reason": "incomplete after an interrupted run"})])
+            done.append(f"release {number} was left incomplete by an interrupted run: removed, recorded as aborted")
+    for line in done:
+        log.warning(line, extra={"stage": "repair"})
+    return done
 
 
-def write_public(staging: Path, out_dir: Path, name: str, text: str) -> None:
-    """A file that holds no personal data (the manifest, the report), moved into place in one rename."""
-    tmp = staging / name
-    tmp.write_text(text, encoding="utf-8")
-    tmp.chmod(0o644)
-    os.replace(tmp, out_dir / name)
+class Publisher:
+    """The steps of one release, each a method, so that a test can stop a run between any two."""
 
+    def __init__(self, folder: FeedFolder, ledger: Ledger, feed: str):
+        self.folder, self.ledger, self.feed = folder, ledger, feed
 
-def remove_staging(staging: Path) -> None:
-    shutil.rmtree(staging, ignore_errors=True)
+    def record_pending(self, number: int, entry: dict, disclosures) -> None:
+        def still_free(ledger, conn, feed):
+            if any(r.number == number for r in ledger.releases(feed, conn)):
+                raise LedgerError(f"release {number} was recorded by another run meanwhile")
+        items = ((kind, number, body) for kind, body in
+                 [("release", entry)] + [("disclosure", d) for d in disclosures])
+        self.ledger.append(self.feed, items, expect=still_free)
+
+    def place(self, staging: Path, release: Path, number: int) -> None:
+        self.folder.place_withheld(staging, number)
+        self.folder.place_release(release, number)
+
+    def point(self, number: int) -> None:
+        self.folder.point_current(number)
+
+    def commit(self, number: int) -> None:
+        self.ledger.append(self.feed, [("commit", number, {"release": number, "committed_at": now(), "repaired": False})])
+
+    def publish(self, staging: Path, release: Path, number: int, entry: dict, disclosures) -> None:
+        self.record_pending(number, entry, disclosures)
+        self.place(staging, release, number)
+        self.point(number)
+        self.commit(number)
+

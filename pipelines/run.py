@@ -22,22 +22,31 @@ from pathlib import Path
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from ledger.audit_key import audit_key_reference
+from ledger.store import Ledger, LedgerError, default_url
 from pipelines import exit_codes, logs, publish
 from pipelines.digests import sha256_and_lines
 from pipelines.inputs import InputError, InputFile, resolve_inputs
 from pipelines.loopback import serve_local_workers_on_loopback
 from pipelines.options import RunRequest
-from pipelines.pipeline import COUNTS_FILE, ENTITIES_FILE, REASONS_FILE, REPEATS_FILE, Plan, build
+from pipelines.pipeline import (COUNTS_FILE, DEAD_LETTER_DIR, DISCLOSURES_DIR, ENTITIES_FILE, FEED_DIR, QUARANTINE_DIR,
+                                REASONS_FILE, REPEATS_FILE, STAGING_DIRS, Plan, build)
 from pipelines.progress import ProgressWatcher
+from pipelines.read_sql import safe_url
+from pipelines.publish import Publisher
+from pipelines.releases import FeedFolder, file_digests
 from pipelines.report import render_report
-from redaction_rules.contract_loader import ContractError, KeyReference, LoadedContract, key_reference, load_contract
+from redaction_rules.contract_loader import ContractError, LoadedContract, key_reference, load_contract
 from redaction_rules.engine import EngineConfig, EngineConfigError, ModelUnavailable, check_model, load_engine_config
 from redaction_rules.explain import explain
 from redaction_rules.fields import record_schema
+from redaction_rules.secret_key import KeyReference, KeyUnavailable
 from redaction_rules.source_mapping import LoadedMapping, MappingError, load_mapping
 
 DEFAULT_RUNNER = "FnApiRunner"  # the DirectRunner would first try to download Prism
-RUN_LOG, REPORT = "run.log", "report.html"
+RUN_LOG, REPORT, MANIFEST = "run.log", "report.html", "manifest.json"
 
 # What to do when a stage fails, by the composite transform Beam names in its error.
 STAGE_HINTS = {
@@ -62,6 +71,7 @@ class RunResult:
     manifest: dict | None = None
     summary: str = ""
     counts: dict = field(default_factory=dict)
+    run_dir: Path | None = None  # the release folder, or the failed run's folder
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,7 @@ class Checked:
     """What preflight established: nothing here has read a record."""
     loaded: LoadedContract
     key: KeyReference | None
+    audit_key: KeyReference
     engine: EngineConfig
     as_of: date
     inputs: tuple[InputFile, ...]
@@ -109,11 +120,16 @@ def preflight(request: RunRequest) -> Checked | RunResult:
     try:
         loaded = load_contract(request.contract)
         key = key_reference(loaded)
-        if key is not None:
-            key.load()  # the driver checks it; only the reference goes into the pipeline
+        audit_key = audit_key_reference(request.audit_key_file)
+        # the driver checks both keys; only their references go into the pipeline
+        if key is not None and key.load() == audit_key.load():
+            return RunResult(exit_codes.USAGE, "the audit key is the recipient's pseudonymization key: the "
+                                               "recipient could link its pseudonyms to the ledger; give the city "
+                                               "its own audit key")
+        audit_key.load()
         engine = load_engine_config(request.engine_config).with_model(request.spacy_model)
         mapping = load_mapping(request.mapping) if request.mapping else None
-    except (ContractError, EngineConfigError, MappingError) as exc:
+    except (ContractError, EngineConfigError, MappingError, KeyUnavailable) as exc:
         return RunResult(exit_codes.USAGE, str(exc))
     contract = loaded.contract
     in_force, why = contract.in_force(as_of)
@@ -128,10 +144,10 @@ def preflight(request: RunRequest) -> Checked | RunResult:
         inputs = tuple(resolve_inputs(request.input, mapping.mapping if mapping else None))
     except InputError as exc:
         return RunResult(exit_codes.INPUT, str(exc))
-    checked = Checked(loaded, key, engine, as_of, inputs, mapping)
+    checked = Checked(loaded, key, audit_key, engine, as_of, inputs, mapping)
     if not checked.total and not request.allow_empty:
         return RunResult(exit_codes.INPUT, f"input {request.input}: no records; nothing was published "
-                                           "(--allow-empty publishes an empty feed in place of the last one)")
+                                           "(--allow-empty publishes an empty release)")
     return checked
 
 
@@ -230,13 +246,15 @@ def account(checked: Checked, tallies: Tallies, out_dir: Path) -> Verdict:
 
 
 def record_manifest(run_id: str, checked: Checked, tallies: Tallies, verdict: Verdict, staging: Path,
-                    runner: str, started: str) -> dict:
+                    runner: str, started: str, feed: str, release: int | None) -> dict:
     """What went to whom under which agreement, from which inputs: the run's record, written last."""
     contract = checked.loaded.contract
     listed = lambda name: [_file_entry(p) for p in sorted((staging / name).iterdir())]  # noqa: E731
     return {
         "run_id": run_id,
         "status": verdict.status,
+        "feed": feed,
+        "release": release,
         "tool": {"name": "feedshield", "version": version("feedshield")},
         "contract": {"id": contract.id, "version": contract.version, "recipient": contract.recipient,
                      "file": checked.loaded.path.name, "sha256": checked.loaded.sha256},
@@ -245,8 +263,8 @@ def record_manifest(run_id: str, checked: Checked, tallies: Tallies, verdict: Ve
         "source": ({"mapping": checked.mapping.mapping.id, "version": checked.mapping.mapping.version,
                     "file": checked.mapping.path.name, "sha256": checked.mapping.sha256}
                    if checked.mapping else {"format": "jsonl"}),
-        "outputs": {"feed": listed("feed") if verdict.ok else [],
-                    **{name: listed(name) for name in ("quarantine", "dead-letter")}},
+        "outputs": {"feed": listed(FEED_DIR) if verdict.ok else [],
+                    **{name: listed(name) for name in (QUARANTINE_DIR, DEAD_LETTER_DIR)}},
         "counts": verdict.counts,
         "entities_redacted": dict(sorted(tallies.entities.items())),
         "engine": {"spacy_model": checked.engine.spacy_model},
@@ -254,16 +272,6 @@ def record_manifest(run_id: str, checked: Checked, tallies: Tallies, verdict: Ve
         "started_at": started,
         "finished_at": _now(),
     }
-
-
-def publish_run(staging: Path, out_dir: Path, ok: bool, manifest: dict, report: str) -> None:
-    publish.keep_withheld(staging, out_dir)
-    if ok:
-        publish.publish_feed(staging, out_dir)
-    else:
-        publish.withdraw_feed(out_dir)
-    publish.write_public(staging, out_dir, REPORT, report)
-    publish.write_public(staging, out_dir, "manifest.json", json.dumps(manifest, indent=2) + "\n")
 
 
 def _failure(exc: BaseException, out_dir: Path, run_id: str) -> RunResult:
@@ -276,9 +284,56 @@ def _failure(exc: BaseException, out_dir: Path, run_id: str) -> RunResult:
     where = f" in {step}" if step else ""
     hint = STAGE_HINTS.get(stage, "see the traceback")
     return RunResult(exit_codes.FAILED,
-                     f"pipeline failed{where} ({type(exc).__name__}); nothing was published and any older feed "
-                     f"in {out_dir} was withdrawn. {hint}; the value-free traceback is in {out_dir / RUN_LOG}. "
+                     f"pipeline failed{where} ({type(exc).__name__}); nothing was published and the last release "
+                     f"in {out_dir} stays current. {hint}; the value-free traceback is in {out_dir / RUN_LOG}. "
                      "When fixed, run the same command again.")
+
+
+def _disclosure_count(staging: Path) -> int:
+    return sum(sha256_and_lines(str(p))[1] for p in sorted((staging / DISCLOSURES_DIR).glob("*.jsonl")))
+
+
+def _check_disclosures(verdict: Verdict, staging: Path) -> Verdict:
+    """Every published record must have its ledger entry, or the release would disclose unrecorded."""
+    if not verdict.ok or _disclosure_count(staging) == verdict.counts["published"]:
+        return verdict
+    counts = {**verdict.counts, "published": 0, "verified_but_withheld": verdict.counts["published"]}
+    return Verdict("failed: counts do not add up", exit_codes.VERIFICATION,
+                   "the ledger's disclosures and the feed's records differ in number: nothing was published", counts)
+
+
+def _staging(folder: FeedFolder, run_id: str) -> Path:
+    staging = folder.make_staging(run_id)
+    for name in STAGING_DIRS:
+        (staging / name).mkdir(mode=0o700)
+    return staging
+
+
+def publish_release(publisher: Publisher, staging: Path, number: int, manifest: dict, report: str,
+                    purpose: str) -> None:
+    """The release folder is made inside staging (feed, report, manifest), then published in steps."""
+    release = staging / "release"
+    release.mkdir()
+    (staging / FEED_DIR).rename(release / FEED_DIR)
+    (release / REPORT).write_text(report, encoding="utf-8")
+    (release / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    entry = publish.release_entry(manifest, number, purpose, file_digests(release))
+    publisher.publish(staging, release, number, entry, publish.read_disclosures(staging / DISCLOSURES_DIR))
+
+
+def open_feed(request: RunRequest) -> tuple[FeedFolder, Ledger, str] | RunResult:
+    folder = FeedFolder(Path(request.output))
+    try:
+        folder.prepare()
+        feed = folder.feed_id()
+    except OSError as exc:
+        why = "it is a file, not a folder" if isinstance(exc, (FileExistsError, NotADirectoryError)) else exc.strerror
+        return RunResult(exit_codes.USAGE, f"output {request.output}: cannot be written ({why}); nothing was published")
+    try:
+        ledger = Ledger(request.ledger or default_url(folder.root))
+    except LedgerError as exc:
+        return RunResult(exit_codes.LEDGER, f"{exc}; nothing was read or published")
+    return folder, ledger, feed
 
 
 def execute(request: RunRequest, beam_args: list[str]) -> RunResult:
@@ -286,56 +341,81 @@ def execute(request: RunRequest, beam_args: list[str]) -> RunResult:
     checked = preflight(request)
     if isinstance(checked, RunResult):
         return checked
+    opened = open_feed(request)
+    if isinstance(opened, RunResult):
+        return opened
+    folder, ledger, feed = opened
     phases = {"preflight": time.monotonic() - clock}
     run_id = uuid.uuid4().hex[:12]
-    out_dir = Path(request.output)
-    try:
-        staging = publish.make_staging(out_dir, run_id)
-    except OSError as exc:
-        why = "it is a file, not a folder" if isinstance(exc, (FileExistsError, NotADirectoryError)) else exc.strerror
-        return RunResult(exit_codes.USAGE, f"output {out_dir}: cannot be written ({why}); nothing was published")
+    out_dir = folder.root
     contract, log = checked.loaded.contract, logs.logger()
     options = beam_options(beam_args)
+    wait = lambda: log.warning(f"another run is writing into {out_dir}: waiting for it to finish",  # noqa: E731
+                               extra={"run_id": run_id, "stage": "lock"})
+    try:
+        with logs.run_log(out_dir / RUN_LOG), folder.locked(on_wait=wait):
+            return _locked_run(request, checked, folder, ledger, feed, run_id, options, started, phases)
+    finally:
+        ledger.close()
+
+
+def _locked_run(request, checked, folder, ledger, feed, run_id, options, started, phases) -> RunResult:
+    out_dir, contract, log = folder.root, checked.loaded.contract, logs.logger()
+    try:
+        publish.repair(folder, ledger, feed, log)
+    except (LedgerError, SQLAlchemyError, OSError) as exc:
+        return RunResult(exit_codes.LEDGER, f"repairing {out_dir} after an interrupted run failed "
+                                            f"({type(exc).__name__}); nothing was read or published")
+    staging = _staging(folder, run_id)
     plan = Plan(inputs=checked.inputs, contract=contract, key=checked.key, engine=checked.engine,
                 schema=record_schema(), staging=str(staging), feed_shards=request.feed_shards,
-                mapping=checked.mapping.mapping if checked.mapping else None)
+                mapping=checked.mapping.mapping if checked.mapping else None, audit_key=checked.audit_key)
     serve_local_workers_on_loopback()
-    with logs.run_log(out_dir / RUN_LOG):
-        log.info(f"run {run_id}: {contract.id} {contract.version} as of {checked.as_of.isoformat()}, "
-                 f"{checked.total:,} records in {len(checked.inputs)} file(s)", extra={"run_id": run_id, "stage": "start"})
-        clock = time.monotonic()
-        try:
-            tallies = run_pipeline(plan, options, checked.total, request.progress_every)
-        except Exception as exc:
-            publish.remove_staging(staging)
-            publish.withdraw_feed(out_dir)  # an older feed must not pass for this run's
-            return _failure(exc, out_dir, run_id)
-        phases["pipeline"] = time.monotonic() - clock
-        clock = time.monotonic()
-        verdict = account(checked, tallies, out_dir)
-        manifest = record_manifest(run_id, checked, tallies, verdict, staging,
-                                   str(options.view_as(StandardOptions).runner), started)
-        phases["account"] = time.monotonic() - clock
-        report = render_report(manifest, explain(contract, checked.as_of), tallies.reasons,
-                               {"stages": tallies.stage_ms, "phases": phases})
-        try:
-            publish_run(staging, out_dir, verdict.ok, manifest, report)
-        except OSError as exc:
-            publish.withdraw_feed(out_dir)
-            publish.remove_staging(staging)
-            log.error("publishing failed", extra={"run_id": run_id, "stage": "publish"})
-            return RunResult(exit_codes.FAILED, f"publishing into {out_dir} failed ({type(exc).__name__}: "
-                                                f"{exc.strerror}); the feed was withdrawn. Free space or fix "
-                                                "permissions in the output folder, then run the same command again.")
-        publish.remove_staging(staging)
-        log.info(f"run {run_id}: {verdict.status}", extra={"run_id": run_id, "stage": "finish",
-                                                            "counts": verdict.counts, "exit_code": verdict.exit_code})
-    return RunResult(verdict.exit_code, verdict.message, manifest, summary(manifest, out_dir), tallies.counts)
+    log.info(f"run {run_id}: {contract.id} {contract.version} as of {checked.as_of.isoformat()}, "
+             f"{checked.total:,} records in {len(checked.inputs)} file(s)", extra={"run_id": run_id, "stage": "start"})
+    clock = time.monotonic()
+    try:
+        tallies = run_pipeline(plan, options, checked.total, request.progress_every)
+    except Exception as exc:
+        folder.remove_staging(staging)
+        return _failure(exc, out_dir, run_id)
+    phases["pipeline"] = time.monotonic() - clock
+    clock = time.monotonic()
+    verdict = _check_disclosures(account(checked, tallies, out_dir), staging)
+    number = publish.next_number(ledger, feed, folder) if verdict.ok else None
+    manifest = record_manifest(run_id, checked, tallies, verdict, staging,
+                               str(options.view_as(StandardOptions).runner), started, feed, number)
+    phases["account"] = time.monotonic() - clock
+    report = render_report(manifest, explain(contract, checked.as_of), tallies.reasons,
+                           {"stages": tallies.stage_ms, "phases": phases})
+    try:
+        if verdict.ok:
+            publish_release(Publisher(folder, ledger, feed), staging, number, manifest, report,
+                            contract.description.purpose)
+            where = folder.release_dir(number)
+        else:
+            where = folder.keep_failed(staging, run_id, {MANIFEST: json.dumps(manifest, indent=2) + "\n",
+                                                         REPORT: report})
+    except (OSError, LedgerError, SQLAlchemyError) as exc:
+        folder.remove_staging(staging)
+        log.error("publishing failed", extra={"run_id": run_id, "stage": "publish"})
+        why = getattr(exc, "strerror", None) or str(exc) if not isinstance(exc, SQLAlchemyError) else "the ledger"
+        return RunResult(exit_codes.FAILED, f"publishing into {out_dir} failed ({type(exc).__name__}: {why}); "
+                                            "the last complete release stays current, and the next run finishes "
+                                            "or removes this one. Free space or fix permissions in the output "
+                                            "folder, then run the same command again.")
+    folder.remove_staging(staging)
+    log.info(f"run {run_id}: {verdict.status}", extra={"run_id": run_id, "stage": "finish",
+                                                        "counts": verdict.counts, "exit_code": verdict.exit_code})
+    message = verdict.message if not verdict.ok else f"published release {number} ({verdict.counts['published']} records) to {where}"
+    return RunResult(verdict.exit_code, message, manifest, summary(manifest, folder, where, safe_url(ledger.url)), tallies.counts, where)
 
 
-def summary(manifest: dict, out_dir: Path) -> str:
+def summary(manifest: dict, folder: FeedFolder, where: Path, ledger: str) -> str:
     c = manifest["counts"]
-    lines = [f"feedshield run {manifest['run_id']}: {manifest['status']}",
+    release = manifest["release"]
+    lines = [f"feedshield run {manifest['run_id']}: {manifest['status']}"
+             + (f", release {release}" if release else ""),
              f"  contract   {manifest['contract']['id']} {manifest['contract']['version']} "
              f"({manifest['contract']['recipient']}), as of {manifest['as_of']}",
              f"  input      {c['input_records']} records in {len(manifest['inputs'])} file(s)",
@@ -346,12 +426,15 @@ def summary(manifest: dict, out_dir: Path) -> str:
     if manifest["entities_redacted"]:
         top = sorted(manifest["entities_redacted"].items(), key=lambda kv: -kv[1])
         lines.append("  redacted   " + ", ".join(f"{k} {v}" for k, v in top))
-    feed = out_dir / "feed"
-    lines.append(f"  feed       {feed if manifest['outputs']['feed'] else '(none)'}")
-    lines.append(f"  withheld   {out_dir / 'quarantine'}, {out_dir / 'dead-letter'} (owner-only)")
-    lines.append(f"  manifest   {out_dir / 'manifest.json'}")
-    lines.append(f"  report     {out_dir / REPORT}")
-    lines.append(f"  log        {out_dir / RUN_LOG} (owner-only)")
+    withheld = folder.withheld_dir(release) if release else where
+    current = folder.current()
+    lines.append(f"  feed       {where / FEED_DIR if release else '(none)'}"
+                 + (f"; current is release {current}" if current and current != release else ""))
+    lines.append(f"  withheld   {withheld / QUARANTINE_DIR}, {withheld / DEAD_LETTER_DIR} (owner-only)")
+    lines.append(f"  manifest   {where / MANIFEST}")
+    lines.append(f"  report     {where / REPORT}")
+    lines.append(f"  ledger     {ledger}")
+    lines.append(f"  log        {folder.root / RUN_LOG} (owner-only)")
     return "\n".join(lines)
 
 

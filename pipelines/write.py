@@ -21,6 +21,8 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.transforms.window import GlobalWindows
 
+from redaction_rules.feed_format import feed_line
+
 RUN_LINES = 2000
 
 
@@ -30,11 +32,6 @@ def shard_name(shard: int, shards: int) -> str:
 
 def shard_of(src: tuple[int, int], shards: int) -> int:
     return zlib.crc32(repr(src).encode()) % shards
-
-
-def _dumps(obj) -> str:
-    # allow_nan=False: NaN or Infinity would make the line something no JSON reader takes
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 class _SpillSortedRuns(beam.DoFn):
@@ -50,7 +47,7 @@ class _SpillSortedRuns(beam.DoFn):
 
     def process(self, element):
         index, number = element.src
-        self.buffer.append((index, number, _dumps(self.to_json(element))))
+        self.buffer.append((index, number, feed_line(self.to_json(element))))
         if len(self.buffer) >= self.run_lines:
             yield self._spill()
 

@@ -1,4 +1,5 @@
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,9 @@ import fixtures
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = REPO / "redaction_rules" / "arrest-record.schema.json"
 SHARED = REPO.parent / "shared"
+# The city's audit key for every run the tests make, in-process or as a subprocess (which inherits it)
+AUDIT_KEY = "tests-audit-key-0123456789abcdef"
+os.environ.setdefault("FEEDSHIELD_AUDIT_KEY", AUDIT_KEY)
 
 
 @pytest.fixture(scope="session")

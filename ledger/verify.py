@@ -1,0 +1,87 @@
+"""`ledger verify`: the chain, the person index, and every committed release's files, re-checked.
+
+The chain (`chain.first_broken`) shows an edited, deleted, inserted or
+reordered entry; the files show a release changed after it was published;
+the folder shows a release the ledger does not know (its entries deleted
+from the end of the chain). Problems are said in entry numbers, release
+numbers and file names, never in what the entries hold.
+"""
+import json
+from dataclasses import dataclass, field
+
+from ledger.chain import first_broken
+from ledger.store import Ledger
+from pipelines.releases import FeedFolder, file_digests
+
+
+@dataclass
+class Verification:
+    entries: int = 0
+    releases: int = 0
+    disclosures: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _chain_facts(ledger: Ledger, feed: str, found: Verification):
+    """Walk the chain once: its first break, and what the entries say of releases and persons."""
+    releases, committed, disclosed, person_keys = {}, set(), {}, []
+
+    def walk():
+        for entry in ledger.chain(feed):
+            found.entries += 1
+            body = json.loads(entry.body)
+            if entry.kind == "release":
+                releases[entry.release] = body
+            elif entry.kind == "commit":
+                committed.add(entry.release)
+            elif entry.kind == "disclosure":
+                disclosed[entry.release] = disclosed.get(entry.release, 0) + 1
+                person_keys.extend(sorted((entry.seq, k) for person in body.get("persons", ()) for k in person))
+            yield entry
+
+    broken = first_broken(walk(), ledger.head(feed))
+    return broken, releases, committed, disclosed, person_keys
+
+
+def verify(ledger: Ledger, feed: str, folder: FeedFolder) -> Verification:
+    found = Verification()
+    broken, releases, committed, disclosed, person_keys = _chain_facts(ledger, feed, found)
+    if broken:
+        found.problems.append(f"chain: {broken}")
+    if sorted(person_keys) != [tuple(row) for row in ledger.person_index(feed)]:
+        found.problems.append("person index: it differs from the disclosure entries (rows edited or deleted)")
+    found.releases = len(committed)
+    found.disclosures = sum(disclosed.get(n, 0) for n in committed)
+    for number in sorted(committed):
+        body = releases.get(number)
+        if body is None:
+            found.problems.append(f"release {number}: committed, but its release entry is missing")
+            continue
+        if disclosed.get(number, 0) != body["counts"]["published"]:
+            found.problems.append(f"release {number}: {disclosed.get(number, 0)} disclosure entries for "
+                                  f"{body['counts']['published']} published records")
+        found.problems += _files(folder, number, body["files"])
+    for number in folder.on_disk():
+        if number not in committed:
+            found.problems.append(f"release {number}: on disk but not committed in the ledger "
+                                  "(its entries were deleted, or a run is still publishing it)")
+    current = folder.current()
+    if committed and current != max(committed):
+        found.problems.append(f"current: points at release {current}, the newest committed is {max(committed)}")
+    return found
+
+
+def _files(folder: FeedFolder, number: int, files: dict[str, str]) -> list[str]:
+    release = folder.release_dir(number)
+    if not release.is_dir():
+        return [f"release {number}: its folder {release} is missing"]
+    on_disk = file_digests(release)
+    problems = [f"release {number}: {name} is missing" for name in sorted(set(files) - set(on_disk))]
+    problems += [f"release {number}: {name} was added after the release" for name in sorted(set(on_disk) - set(files))]
+    problems += [f"release {number}: {name} was changed after the release (sha256 differs)"
+                 for name in sorted(set(files) & set(on_disk)) if files[name] != on_disk[name]]
+    return problems
