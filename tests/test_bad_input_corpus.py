@@ -26,6 +26,7 @@ from pipelines.cli import main
 from redaction_rules.contract_loader import CONTRACTS_DIR
 from tests.conftest import tolerant_contract
 from tests.bad_input_corpus import DEAD, EXCLUDED, FILE_CASES, MARKERS, PUBLISHED, base, record_cases, record_export
+from tests.run_folders import last_run, read_manifest, feed_dir, withheld
 
 ICE_AS_SIGNED = CONTRACTS_DIR / "ice-pars-2009.yaml"
 # The corpus is mostly dead letters on purpose: its runs take the contract with a dead-letter threshold of 100%
@@ -170,14 +171,14 @@ def test_under_the_contract_as_signed_a_corpus_of_dead_letters_publishes_nothing
     out = tmp_path / "out"
     code, _, stderr = _run_in_process(["run", "--contract", str(ICE_AS_SIGNED), "--input", str(path),
                                        "--output", str(out), "--as-of", AS_OF])
-    manifest = json.loads((out / "manifest.json").read_text())
+    manifest = read_manifest(out)
     assert code == exit_codes.VERIFICATION and "are dead letters" in stderr and "threshold 1.00%" in stderr
     assert manifest["status"] == "failed: dead letters" and manifest["outputs"]["feed"] == []
-    assert not (out / "feed").exists() or not any((out / "feed").iterdir())
+    assert not feed_dir(out).exists() or not any(feed_dir(out).iterdir())
 
 
 def test_every_line_is_accounted_for_in_the_manifest(corpus_run):
-    manifest = json.loads((corpus_run["out"] / "manifest.json").read_text())
+    manifest = read_manifest(corpus_run["out"])
     counts, cases = manifest["counts"], corpus_run["cases"]
     assert counts["input_records"] == len(cases)
     assert (counts["published"] + sum(counts["excluded"].values()) + counts["quarantined"]
@@ -189,7 +190,7 @@ def test_every_line_is_accounted_for_in_the_manifest(corpus_run):
 
 
 def test_each_bad_line_is_a_dead_letter_at_its_line_with_its_reason(corpus_run):
-    letters = [json.loads(l) for p in sorted((corpus_run["out"] / "dead-letter").iterdir())
+    letters = [json.loads(l) for p in sorted(withheld(corpus_run["out"], "dead-letter").iterdir())
                for l in p.read_text().splitlines()]
     by_line = {}
     for letter in letters:
@@ -206,7 +207,7 @@ def test_each_bad_line_is_a_dead_letter_at_its_line_with_its_reason(corpus_run):
 
 
 def test_the_feed_holds_exactly_the_records_that_may_leave_as_valid_json(corpus_run):
-    lines = [l for p in sorted((corpus_run["out"] / "feed").iterdir()) for l in p.read_text().splitlines()]
+    lines = [l for p in sorted(feed_dir(corpus_run["out"]).iterdir()) for l in p.read_text().splitlines()]
     published = [_strict_json(line) for line in lines]
     expected = {base(n)["record_id"] for n, c in enumerate(corpus_run["cases"], start=1) if c.outcome == PUBLISHED}
     assert {r["record_id"] for r in published} == expected
@@ -216,8 +217,8 @@ def test_the_feed_holds_exactly_the_records_that_may_leave_as_valid_json(corpus_
 
 def test_no_personal_value_reaches_what_the_run_prints_its_manifest_or_its_feed(corpus_run):
     out = corpus_run["out"]
-    visible = [corpus_run["stdout"], corpus_run["stderr"], (out / "manifest.json").read_text()]
-    visible += [p.read_text() for p in (out / "feed").iterdir()]
+    visible = [corpus_run["stdout"], corpus_run["stderr"], (last_run(out) / "manifest.json").read_text()]
+    visible += [p.read_text() for p in feed_dir(out).iterdir()]
     secrets = {s for c in corpus_run["cases"] for s in c.secrets}
     for text in visible:
         assert not any(marker in text for marker in MARKERS)
@@ -226,7 +227,7 @@ def test_no_personal_value_reaches_what_the_run_prints_its_manifest_or_its_feed(
 
 def test_withheld_records_are_owner_only(corpus_run):
     for name in ("dead-letter", "quarantine"):
-        folder = corpus_run["out"] / name
+        folder = withheld(corpus_run["out"], name)
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
         assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in folder.iterdir())
 
@@ -239,7 +240,7 @@ def test_two_workers_listen_on_loopback_only(corpus_run):
 
 
 def test_the_same_feed_bytes_on_two_workers_as_in_process(in_process_run, two_worker_run):
-    feeds = [[p.read_bytes() for p in sorted((run["out"] / "feed").iterdir())] for run in (in_process_run, two_worker_run)]
+    feeds = [[p.read_bytes() for p in sorted(feed_dir(run["out"]).iterdir())] for run in (in_process_run, two_worker_run)]
     assert feeds[0] == feeds[1] and feeds[0]
 
 
@@ -255,9 +256,9 @@ def test_file_cases(name, tmp_path):
     assert "Traceback" not in stdout + stderr
     assert not any(marker in stdout + stderr for marker in MARKERS)
     if expected_code == exit_codes.INPUT and records is None:
-        assert not out.exists() or not (out / "feed").exists(), "nothing written for an unreadable input"
+        assert not out.exists() or not feed_dir(out).exists(), "nothing written for an unreadable input"
         return
-    manifest = json.loads((out / "manifest.json").read_text())
+    manifest = read_manifest(out)
     counts = manifest["counts"]
     if records is not None:
         assert counts["input_records"] == records
@@ -266,7 +267,7 @@ def test_file_cases(name, tmp_path):
     assert (counts["published"] + counts["verified_but_withheld"] + sum(counts["excluded"].values())
             + counts["quarantined"] + counts["dead_lettered"]) == counts["input_records"]
     if expected_code != exit_codes.OK:
-        assert not (out / "feed").exists() and counts["published"] == 0
+        assert not feed_dir(out).exists() and counts["published"] == 0
 
 
 def test_bare_cr_line_ends_are_explained_in_the_dead_letter(tmp_path):
@@ -275,7 +276,7 @@ def test_bare_cr_line_ends_are_explained_in_the_dead_letter(tmp_path):
     out = tmp_path / "out"
     assert _run_in_process(["run", "--contract", str(ICE), "--input", str(path), "--output", str(out),
                             "--as-of", AS_OF])[0] == exit_codes.OK
-    (letter,) = [json.loads(l) for p in (out / "dead-letter").iterdir() for l in p.read_text().splitlines()]
+    (letter,) = [json.loads(l) for p in withheld(out, "dead-letter").iterdir() for l in p.read_text().splitlines()]
     assert "lines must end in LF or CRLF, not CR alone" in letter["reason"]
 
 
@@ -297,7 +298,7 @@ def test_an_empty_input_publishes_only_when_asked(tmp_path):
     code, _, stderr = _run_in_process(argv)
     assert code == exit_codes.INPUT and "--allow-empty" in stderr
     assert _run_in_process([*argv, "--allow-empty"])[0] == exit_codes.OK
-    assert json.loads((out / "manifest.json").read_text())["counts"]["input_records"] == 0
+    assert read_manifest(out)["counts"]["input_records"] == 0
 
 
 # -- unwritable outputs -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from redaction_rules.disclosure_policy import excused_in_text, places_to_remove
 from redaction_rules.recognizers import RecordContextRecognizer
 from redaction_rules.shaping import RecordShaper
 from redaction_rules.verification import VerificationGate
+from tests.run_folders import read_manifest, feed_dir
 
 REPO = Path(__file__).resolve().parent.parent
 ICE_NB = load_contract(CONTRACTS_DIR / "ice-pars-2009-no-birthplace.yaml").contract
@@ -120,9 +121,9 @@ def test_real_style_narratives_publish_with_nothing_of_the_victim_left(real_styl
     code = main(["run", "--contract", str(CONTRACTS_DIR / contract), "--input", str(real_style), "--output", str(out),
                  "--as-of", as_of])
     assert code == exit_codes.OK, capsys.readouterr().err
-    counts = json.loads((out / "manifest.json").read_text())["counts"]
+    counts = read_manifest(out)["counts"]
     assert counts["quarantined"] == 0 and counts["published"] == len(NARRATIVES)
-    feed = "".join(p.read_text() for p in (out / "feed").iterdir())
+    feed = "".join(p.read_text() for p in feed_dir(out).iterdir())
     for removed in ("Marrowby", "Ilse", "Quorvane", "90220", "Kutztown", "KUTZTOWN", "Compton", "San Leandro",
                     "Marcus Bell"):
         assert removed not in feed, removed

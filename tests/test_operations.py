@@ -19,6 +19,7 @@ from pipelines import exit_codes
 from pipelines.cli import main
 from redaction_rules.contract_loader import CONTRACTS_DIR
 from tests.bad_input_corpus import base
+from tests.run_folders import last_run, read_manifest, feed_dir
 
 REPO = Path(__file__).resolve().parent.parent
 ICE = CONTRACTS_DIR / "ice-pars-2009.yaml"
@@ -99,7 +100,7 @@ def test_a_run_logs_json_lines_with_run_id_stage_and_counts(published):
     assert entries and all(e["logger"] == "feedshield" for e in entries)
     start, finish = entries[0], entries[-1]
     assert start["stage"] == "start" and finish["stage"] == "finish" and start["run_id"] == finish["run_id"]
-    manifest = json.loads((out / "manifest.json").read_text())
+    manifest = read_manifest(out)
     assert finish["counts"] == manifest["counts"] and finish["exit_code"] == 0
     progress = [e for e in entries if e["stage"] == "progress"]
     assert progress and progress[-1]["counts"]["read"] <= manifest["counts"]["input_records"]
@@ -166,7 +167,7 @@ def test_a_failed_step_is_named_with_what_to_do_and_a_value_free_traceback(expor
     assert stat.S_IMODE((out / "run.log").stat().st_mode) == 0o600
     assert "builtins.KeyError" in log and " in check" in log
     assert "Vexmarrow" not in log
-    assert not (out / "feed").exists()
+    assert not feed_dir(out).exists()
 
 
 # -- the run report ---------------------------------------------------------------------------------------------
@@ -212,11 +213,11 @@ def test_a_page_request_would_be_seen(tmp_path):
 def test_the_report_renders_in_chromium_with_the_manifests_numbers_and_no_request(published, tmp_path):
     chromium = _chromium()
     _, out = published
-    report = out / "report.html"
+    report = last_run(out) / "report.html"
     dom, asked = _render(chromium, report, tmp_path)
     assert asked == []
     figures = dict(re.findall(r'data-figure="([^"]+)">([^<]*)<', dom))
-    manifest = json.loads((out / "manifest.json").read_text())
+    manifest = read_manifest(out)
     counts = manifest["counts"]
     number = lambda name: int(figures[name].replace(",", ""))  # noqa: E731
     assert figures["status"] == manifest["status"] == "published"
@@ -237,7 +238,7 @@ def test_the_report_is_a_page_worth_looking_at(published, tmp_path):
     _, out = published
     shot = tmp_path / "report.png"
     done = subprocess.run(_headless(chromium, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1200,1800",
-                                    (out / "report.html").as_uri()), capture_output=True, text=True, timeout=120)
+                                    (last_run(out) / "report.html").as_uri()), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and shot.exists() and shot.stat().st_size > 20_000
 
 

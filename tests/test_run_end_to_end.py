@@ -12,6 +12,7 @@ from pipelines.cli import main
 from redaction_rules.contract_loader import CONTRACTS_DIR, load_contract
 from tests.conftest import tolerant_contract
 from evaluation.scoring import score_feed
+from tests.run_folders import feed_dir, last_run, read_manifest, release_files, withheld
 
 ICE = CONTRACTS_DIR / "ice-pars-2009.yaml"
 ICE_NB = CONTRACTS_DIR / "ice-pars-2009-no-birthplace.yaml"
@@ -32,7 +33,7 @@ def run(contract, input_path, out, *extra):
 
 
 def feed(out: Path) -> list[dict]:
-    return [json.loads(l) for p in sorted((out / "feed").iterdir()) for l in p.read_text().splitlines()]
+    return [json.loads(l) for p in sorted(feed_dir(out).iterdir()) for l in p.read_text().splitlines()]
 
 
 def leaks(published, labels, inputs, visible_roles, stripped):
@@ -47,7 +48,7 @@ def test_ice_2009_publishes_arrestees_and_nothing_it_must_not(export, tmp_path):
     records_path, labels, inputs = export
     out = tmp_path / "run"
     assert run(ICE, records_path, out, "--as-of", IN_FORCE) == exit_codes.OK
-    manifest = json.loads((out / "manifest.json").read_text())
+    manifest = read_manifest(out)
     counts = manifest["counts"]
     assert counts["input_records"] == 250
     assert counts["published"] + sum(counts["excluded"].values()) + counts["quarantined"] + counts["dead_lettered"] == 250
@@ -62,12 +63,12 @@ def test_ice_2009_publishes_arrestees_and_nothing_it_must_not(export, tmp_path):
         charges = {l["text"] for l in record_labels if l["category"] == "charge"}
         assert charges == {c["description"] for c in record["charges"]}
         assert all(p["role"] == "arrestee" for p in record["persons"])
-    text = (out / "manifest.json").read_text()
+    text = (last_run(out) / "manifest.json").read_text()
     for record in published[:20]:
         for p in record["persons"]:
             assert p["name"]["last"] not in text
     assert manifest["entities_redacted"]["VICTIM"] > 0
-    assert stat.S_IMODE((out / "quarantine").stat().st_mode) == 0o700
+    assert stat.S_IMODE(withheld(out, "quarantine").stat().st_mode) == 0o700
 
 
 def test_no_birthplace_contract_strips_birthplace_and_nationality(export, tmp_path):
@@ -120,16 +121,16 @@ def test_glob_gzip_and_dead_letters_add_up(tmp_path):
     assert run(ICE, tmp_path / "*.jsonl*", tmp_path / "strict", "--as-of", IN_FORCE) == exit_codes.VERIFICATION
     out = tmp_path / "run"
     assert run(tolerant_contract(ICE), tmp_path / "*.jsonl*", out, "--as-of", IN_FORCE) == exit_codes.OK
-    manifest = json.loads((out / "manifest.json").read_text())
+    manifest = read_manifest(out)
     c = manifest["counts"]
     assert c["input_records"] == 33 and c["dead_lettered"] == 3
     assert c["published"] + sum(c["excluded"].values()) + c["quarantined"] + c["dead_lettered"] == 33
-    dead = [json.loads(l) for l in (out / "dead-letter" / "part-00000-of-00001.jsonl").read_text().splitlines()]
+    dead = [json.loads(l) for l in (withheld(out, "dead-letter") / "part-00000-of-00001.jsonl").read_text().splitlines()]
     assert sorted(d["reason"] for d in dead) == sorted([
         f"line 16 of file {tmp_path / 'a.jsonl'}: not JSON (column 2)",
         f"line 17 of file {tmp_path / 'a.jsonl'}: record: missing persons",
         f"line 16 of file {tmp_path / 'b.jsonl.gz'}: not a JSON object"])
-    assert stat.S_IMODE((out / "dead-letter" / "part-00000-of-00001.jsonl").stat().st_mode) == 0o600
+    assert stat.S_IMODE((withheld(out, "dead-letter") / "part-00000-of-00001.jsonl").stat().st_mode) == 0o600
     assert [f["records"] for f in manifest["inputs"]] == [17, 16]
 
 
@@ -139,13 +140,15 @@ def test_failed_verification_exits_4_and_publishes_nothing(export, tmp_path):
     # the incident location is often the victim's home: kept as-is, it leaks their address
     leaky.write_text(ICE.read_text().replace("  incident_location: {op: generalize, to: hundred_block}", "  incident_location: keep"))
     out = tmp_path / "run"
-    (out / "feed").mkdir(parents=True)
-    (out / "feed" / "old.jsonl").write_text("{}\n")
+    assert run(ICE, records_path, out, "--as-of", IN_FORCE) == exit_codes.OK
+    before = release_files(out)
     assert run(leaky, records_path, out, "--as-of", IN_FORCE) == exit_codes.VERIFICATION
-    assert not (out / "feed").exists()
-    manifest = json.loads((out / "manifest.json").read_text())
+    assert release_files(out) == before  # the last release stays current and intact
+    assert last_run(out).parent == out / "failed" and stat.S_IMODE(last_run(out).stat().st_mode) == 0o700
+    manifest = read_manifest(out)
     assert manifest["status"] == "failed: verification" and manifest["outputs"]["feed"] == []
-    quarantined = [json.loads(l) for l in (out / "quarantine" / "part-00000-of-00001.jsonl").read_text().splitlines()]
+    assert manifest["release"] is None
+    quarantined = [json.loads(l) for l in (withheld(out, "quarantine") / "part-00000-of-00001.jsonl").read_text().splitlines()]
     assert quarantined and all("address" in " ".join(q["reasons"]) for q in quarantined)
     assert not list(out.glob(".staging-*"))
 
@@ -157,22 +160,22 @@ def test_same_feed_in_process_on_rerun_and_on_two_workers(export, tmp_path):
     assert run(ICE, records_path, tmp_path / "c", "--as-of", IN_FORCE, "--feed-shards", "3",
                "--direct_running_mode=multi_processing", "--direct_num_workers=2") == 0
     def digests(name):
-        return [f["sha256"] for f in json.loads((tmp_path / name / "manifest.json").read_text())["outputs"]["feed"]]
+        return [f["sha256"] for f in read_manifest(tmp_path / name)["outputs"]["feed"]]
     assert len(digests("a")) == 3
     assert digests("a") == digests("b") == digests("c")
 
 
-def test_a_crashed_pipeline_publishes_nothing_and_withdraws_an_older_feed(export, tmp_path, monkeypatch):
+def test_a_crashed_pipeline_publishes_nothing_and_the_last_release_stays_current(export, tmp_path, monkeypatch):
     import pipelines.run as run_module
     records_path, _, _ = export
     out = tmp_path / "run"
-    (out / "feed").mkdir(parents=True)
-    (out / "feed" / "old.jsonl").write_text("{}\n")
+    assert run(ICE, records_path, out, "--as-of", IN_FORCE) == exit_codes.OK
+    before = release_files(out)
 
     def crash(pipeline, plan):
         raise RuntimeError("worker lost")
 
     monkeypatch.setattr(run_module, "build", crash)
     assert run(ICE, records_path, out, "--as-of", IN_FORCE) == 1
-    assert not (out / "feed").exists()
+    assert release_files(out) == before and sorted(p.name for p in (out / "releases").iterdir()) == ["000001"]
     assert not list(out.glob(".staging-*"))

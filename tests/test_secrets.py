@@ -15,6 +15,7 @@ from pipelines.run import beam_options
 from redaction_rules.contract_loader import CONTRACTS_DIR, key_reference, load_contract
 from redaction_rules.engine import load_engine_config
 from redaction_rules.fields import record_schema
+from tests.run_folders import feed_dir
 
 RESEARCHERS = CONTRACTS_DIR / "researchers.yaml"
 PICKLED_DOFN = "beam:dofn:pickled_python_info:v1"
@@ -63,7 +64,7 @@ def test_a_run_pseudonymizes_with_the_key_the_workers_read(tmp_path, monkeypatch
     as_of = term.effective_from.isoformat()
     argv = ["run", "--contract", str(RESEARCHERS), "--input", str(export), "--as-of", as_of]
     assert main([*argv, "--output", str(tmp_path / "a")]) == exit_codes.OK
-    feed = [json.loads(line) for p in sorted((tmp_path / "a" / "feed").iterdir()) for line in p.open()]
+    feed = [json.loads(line) for p in sorted(feed_dir(tmp_path / "a").iterdir()) for line in p.open()]
     ids = {json.loads(line)["record_id"] for line in export.open()}
     assert feed and not ids & {r.get("record_id") for r in feed}  # pseudonymized
     for path in (tmp_path / "a").rglob("*"):
@@ -71,5 +72,5 @@ def test_a_run_pseudonymizes_with_the_key_the_workers_read(tmp_path, monkeypatch
             assert KEY.encode() not in path.read_bytes(), path
     monkeypatch.setenv("FEEDSHIELD_KEY_RESEARCHERS", KEY[::-1])
     assert main([*argv, "--output", str(tmp_path / "b")]) == exit_codes.OK
-    other = [json.loads(line) for p in sorted((tmp_path / "b" / "feed").iterdir()) for line in p.open()]
+    other = [json.loads(line) for p in sorted(feed_dir(tmp_path / "b").iterdir()) for line in p.open()]
     assert [r.get("record_id") for r in other] != [r.get("record_id") for r in feed]  # the key is the workers'

@@ -10,6 +10,7 @@ from pipelines.read_csv import CsvUnreadable, iter_csv_chunk, scan_csv
 from redaction_rules.row_mapper import RowMapper, Unreadable
 from redaction_rules.source_mapping import SOURCES_DIR, CsvOptions, MappingError, load_mapping
 from tests.conftest import REPO, SHARED
+from tests.run_folders import read_manifest, feed_dir, withheld
 
 NYPD = SOURCES_DIR / "nypd-arrests.yaml"
 EXCERPT = REPO / "tests" / "data" / "nypd_arrests_excerpt.csv"
@@ -143,16 +144,16 @@ def _check_nypd_run(export: Path, out: Path) -> None:
     rows = sum(1 for _ in export.open(encoding="utf-8")) - 1
     juveniles = sum(1 for line in export.open(encoding="utf-8") if ",<18," in line)
     assert _run(export, out) == 0
-    manifest = json.loads((out / "manifest.json").read_text())
+    manifest = read_manifest(out)
     counts = manifest["counts"]
     assert counts["input_records"] == rows and counts["excluded"] == {"juvenile": juveniles}
     assert counts["published"] + juveniles == rows and counts["dead_lettered"] == counts["quarantined"] == 0
     assert manifest["source"]["mapping"] == "nypd-arrests"
-    feed = [json.loads(line) for p in sorted((out / "feed").iterdir()) for line in p.open()]
+    feed = [json.loads(line) for p in sorted(feed_dir(out).iterdir()) for line in p.open()]
     assert len(feed) == counts["published"]
     mapped = {"arrest_datetime", "district", "persons", "charges"}
     assert all(set(record) <= mapped for record in feed)
-    text = (out / "feed").joinpath(sorted(p.name for p in (out / "feed").iterdir())[0]).read_text()
+    text = feed_dir(out).joinpath(sorted(p.name for p in feed_dir(out).iterdir())[0]).read_text()
     for column_value in ("POINT (", "40.7", "-73."):  # coordinates are never read
         assert column_value not in text
 
@@ -231,7 +232,7 @@ def test_parquet_row_groups_read_as_the_csv_reads(tmp_path):
     assert main(["run", "--contract", str(OPEN_DATA), "--mapping", str(_parquet_mapping(tmp_path)), "--input",
                  str(export), "--output", str(tmp_path / "p"), "--as-of", "2026-06-01"]) == 0
     assert _run(EXCERPT, tmp_path / "c") == 0
-    feed = lambda out: [p.read_text() for p in sorted((out / "feed").iterdir())]  # noqa: E731
+    feed = lambda out: [p.read_text() for p in sorted(feed_dir(out).iterdir())]  # noqa: E731
     assert feed(tmp_path / "p") == feed(tmp_path / "c")
 
 
@@ -281,15 +282,15 @@ def test_rows_that_share_a_key_are_one_record_with_each_person_and_charge_once(t
     from tests.conftest import tolerant_contract
     assert main(["run", "--contract", str(tolerant_contract(ice)), "--mapping", str(mapping), "--input",
                  str(export), "--output", str(out), "--as-of", "2018-06-30"]) == 0
-    feed = {r["record_id"]: r for p in (out / "feed").iterdir() for r in map(json.loads, p.open())}
+    feed = {r["record_id"]: r for p in feed_dir(out).iterdir() for r in map(json.loads, p.open())}
     assert set(feed) == {"INC-7", "INC-9"}
     seven = feed["INC-7"]
     assert [(p["person_id"], p["name"]["last"]) for p in seven["persons"]] == [("P1", "Garrow"), ("P2", "Ilves")]
     assert [(c["person_id"], c["statute"]) for c in seven["charges"]] == [
         ("P1", "18-2701"), ("P1", "18-3921"), ("P2", "18-3921")]
-    manifest = json.loads((out / "manifest.json").read_text())
+    manifest = read_manifest(out)
     assert manifest["counts"]["input_records"] == 3 and manifest["counts"]["dead_lettered"] == 1
-    dead = [json.loads(line) for line in (out / "dead-letter" / "part-00000-of-00001.jsonl").open()]
+    dead = [json.loads(line) for line in (withheld(out, "dead-letter") / "part-00000-of-00001.jsonl").open()]
     assert [d["reason"] for d in dead] == [f"line 6 of file {export}: no value in its group_by column INCIDENT"]
 
 
@@ -304,7 +305,7 @@ def test_rows_of_one_record_that_disagree_on_a_record_field_make_it_a_dead_lette
     assert main(["run", "--contract", str(tolerant_contract(ice)), "--mapping", str(mapping_file(tmp_path, GROUPED)),
                  "--input", str(export), "--output", str(out), "--as-of", "2018-06-30",
                  "--allow-empty"]) == 0
-    dead = [json.loads(line) for line in (out / "dead-letter" / "part-00000-of-00001.jsonl").open()]
+    dead = [json.loads(line) for line in (withheld(out, "dead-letter") / "part-00000-of-00001.jsonl").open()]
     assert [d["reason"] for d in dead] == [
         f"line 2 of file {export}: the rows of one record (by group_by) disagree on a record field"]
 

@@ -13,6 +13,7 @@ from pipelines.cli import main
 from redaction_rules.contract_loader import CONTRACTS_DIR
 from redaction_rules.source_mapping import SOURCES_DIR
 from tests.conftest import tolerant_contract
+from tests.run_folders import read_manifest, feed_dir, withheld
 
 PARS = SOURCES_DIR / "pars-sql.yaml"
 ICE = CONTRACTS_DIR / "ice-pars-2009.yaml"
@@ -37,7 +38,7 @@ def _normalized(value):
 
 
 def _feed(out: Path) -> list:
-    return [_normalized(json.loads(line)) for p in sorted((out / "feed").iterdir()) for line in p.open()]
+    return [_normalized(json.loads(line)) for p in sorted(feed_dir(out).iterdir()) for line in p.open()]
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +58,8 @@ def jsonl_run(tmp_path_factory):
 
 def _check_same_feed(url: str, out: Path, jsonl_out: Path) -> dict:
     assert _run(ICE, url, out, "--mapping", str(PARS)) == exit_codes.OK
-    manifest = json.loads((out / "manifest.json").read_text())
-    reference = json.loads((jsonl_out / "manifest.json").read_text())
+    manifest = read_manifest(out)
+    reference = read_manifest(jsonl_out)
     assert manifest["counts"] == reference["counts"] and manifest["counts"]["input_records"] == COUNT
     assert manifest["source"]["mapping"] == "pars-sql"
     feed = _feed(out)
@@ -109,7 +110,7 @@ def test_a_database_that_cannot_be_read_as_mapped_stops_the_run_before_anything_
     out = tmp_path / "out"
     assert _run(ICE, f"sqlite:///{small_db}", out, "--mapping", str(PARS)) == exit_codes.INPUT
     assert message in capsys.readouterr().err
-    assert not (out / "feed").exists()
+    assert not feed_dir(out).exists()
 
 
 def test_a_key_that_repeats_in_the_record_table_stops_the_run(small_db, tmp_path, capsys):
@@ -133,7 +134,7 @@ def test_a_row_the_mapping_cannot_read_is_a_dead_letter_naming_its_record_and_fi
         connection.execute("UPDATE persons SET role = 'bystander' WHERE incident_id = 4 AND person_seq = 1")
     out = tmp_path / "out"
     assert _run(tolerant_contract(ICE), f"sqlite:///{small_db}", out, "--mapping", str(PARS)) == exit_codes.OK
-    dead = [json.loads(line) for line in (out / "dead-letter" / "part-00000-of-00001.jsonl").open()]
+    dead = [json.loads(line) for line in (withheld(out, "dead-letter") / "part-00000-of-00001.jsonl").open()]
     assert len(dead) == 1 and dead[0]["src"] == [0, 4]
     assert dead[0]["reason"].startswith(f"record 4 of incidents in sqlite:///{small_db}: persons[0].role: ")
     assert "bystander" not in dead[0]["reason"] and "bystander" not in capsys.readouterr().err
@@ -141,7 +142,7 @@ def test_a_row_the_mapping_cannot_read_is_a_dead_letter_naming_its_record_and_fi
 
 def test_the_demo_runs_from_the_sqlite_layout(tmp_path):
     assert main(["demo", "--layout", "pars-sql", "--count", "60", "--out", str(tmp_path)]) == exit_codes.OK
-    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    manifest = read_manifest(tmp_path / "run")
     assert manifest["status"] == "published" and manifest["source"]["mapping"] == "pars-sql"
     assert manifest["counts"]["input_records"] == 60
 
