@@ -348,7 +348,7 @@ def execute(request: RunRequest, beam_args: list[str]) -> RunResult:
     phases = {"preflight": time.monotonic() - clock}
     run_id = uuid.uuid4().hex[:12]
     out_dir = folder.root
-    contract, log = checked.loaded.contract, logs.logger()
+    log = logs.logger()
     options = beam_options(beam_args)
     wait = lambda: log.warning(f"another run is writing into {out_dir}: waiting for it to finish",  # noqa: E731
                                extra={"run_id": run_id, "stage": "lock"})

@@ -26,7 +26,7 @@ from pipelines.cli import main
 from redaction_rules.contract_loader import CONTRACTS_DIR
 from tests.conftest import tolerant_contract
 from tests.bad_input_corpus import DEAD, EXCLUDED, FILE_CASES, MARKERS, PUBLISHED, base, record_cases, record_export
-from tests.run_folders import last_run, read_manifest, feed_dir, withheld
+from tests.run_folders import feed_dir, last_run, read_manifest, withheld
 
 ICE_AS_SIGNED = CONTRACTS_DIR / "ice-pars-2009.yaml"
 # The corpus is mostly dead letters on purpose: its runs take the contract with a dead-letter threshold of 100%

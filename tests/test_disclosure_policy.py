@@ -14,7 +14,7 @@ from redaction_rules.disclosure_policy import excused_in_text, places_to_remove
 from redaction_rules.recognizers import RecordContextRecognizer
 from redaction_rules.shaping import RecordShaper
 from redaction_rules.verification import VerificationGate
-from tests.run_folders import read_manifest, feed_dir
+from tests.run_folders import feed_dir, read_manifest
 
 REPO = Path(__file__).resolve().parent.parent
 ICE_NB = load_contract(CONTRACTS_DIR / "ice-pars-2009-no-birthplace.yaml").contract

@@ -5,7 +5,6 @@ import os
 import pty
 import re
 import select
-import shutil
 import stat
 import struct
 import subprocess
@@ -19,7 +18,8 @@ from pipelines import exit_codes
 from pipelines.cli import main
 from redaction_rules.contract_loader import CONTRACTS_DIR
 from tests.bad_input_corpus import base
-from tests.run_folders import last_run, read_manifest, feed_dir
+from tests.browser import chromium_binary, headless, render
+from tests.run_folders import feed_dir, last_run, read_manifest
 
 REPO = Path(__file__).resolve().parent.parent
 ICE = CONTRACTS_DIR / "ice-pars-2009.yaml"
@@ -171,50 +171,19 @@ def test_a_failed_step_is_named_with_what_to_do_and_a_value_free_traceback(expor
 
 
 # -- the run report ---------------------------------------------------------------------------------------------
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    if not found:
-        pytest.skip("no headless Chromium here (Debian's chromium package; .ci/run installs it)")
-    return found
-
-
-def _headless(chromium: str, profile: Path, *flags: str) -> list[str]:
-    return [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-default-apps", f"--user-data-dir={profile}", *flags]
-
-
-def _render(chromium: str, page: Path, tmp_path: Path) -> tuple[str, list[str]]:
-    """The DOM Chromium built from a page, and the URLs the page itself asked for.
-
-    Chromium makes requests of its own (updates, time, accounts): they are
-    "not an origin" in its net log; the page's carry the file's network
-    isolation key.
-    """
-    netlog = tmp_path / f"{page.stem}.netlog.json"
-    done = subprocess.run(_headless(chromium, tmp_path / f"{page.stem}.profile", f"--log-net-log={netlog}",
-                                    "--dump-dom", page.as_uri()), capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    log = json.loads(netlog.read_text())
-    start = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
-    asked = [e["params"]["url"] for e in log["events"] if e["type"] == start and (e.get("params") or {}).get("url")
-             and str(e["params"].get("network_isolation_key", "")).startswith("file://")]
-    return done.stdout, [url for url in asked if not url.startswith("file:")]
-
-
 def test_a_page_request_would_be_seen(tmp_path):
-    chromium = _chromium()
+    chromium = chromium_binary()
     page = tmp_path / "control.html"
     page.write_text('<!doctype html><p>control</p><img src="http://127.0.0.1:9/pixel.png">')
-    _, asked = _render(chromium, page, tmp_path)
+    _, asked = render(chromium, page, tmp_path)
     assert asked == ["http://127.0.0.1:9/pixel.png"]
 
 
 def test_the_report_renders_in_chromium_with_the_manifests_numbers_and_no_request(published, tmp_path):
-    chromium = _chromium()
+    chromium = chromium_binary()
     _, out = published
     report = last_run(out) / "report.html"
-    dom, asked = _render(chromium, report, tmp_path)
+    dom, asked = render(chromium, report, tmp_path)
     assert asked == []
     figures = dict(re.findall(r'data-figure="([^"]+)">([^<]*)<', dom))
     manifest = read_manifest(out)
@@ -234,10 +203,10 @@ def test_the_report_renders_in_chromium_with_the_manifests_numbers_and_no_reques
 
 
 def test_the_report_is_a_page_worth_looking_at(published, tmp_path):
-    chromium = _chromium()
+    chromium = chromium_binary()
     _, out = published
     shot = tmp_path / "report.png"
-    done = subprocess.run(_headless(chromium, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1200,1800",
+    done = subprocess.run(headless(chromium, tmp_path / "profile", f"--screenshot={shot}", "--window-size=1200,1800",
                                     (last_run(out) / "report.html").as_uri()), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and shot.exists() and shot.stat().st_size > 20_000
 

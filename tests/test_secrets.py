@@ -8,6 +8,7 @@ import apache_beam as beam
 
 import fixtures
 from pipelines import exit_codes
+from ledger.audit_key import audit_key_reference
 from pipelines.cli import main
 from pipelines.inputs import resolve_inputs
 from pipelines.pipeline import Plan, build
@@ -20,6 +21,7 @@ from tests.run_folders import feed_dir
 RESEARCHERS = CONTRACTS_DIR / "researchers.yaml"
 PICKLED_DOFN = "beam:dofn:pickled_python_info:v1"
 KEY = "kX9-distinctive-pseudonymization-key-7Qz"
+AUDIT = "aU7-distinctive-audit-key-of-the-city-3Wp"
 
 
 def _pickled_steps(pipeline: beam.Pipeline) -> dict[str, bytes]:
@@ -39,25 +41,30 @@ def _pickled_steps(pipeline: beam.Pipeline) -> dict[str, bytes]:
     return steps
 
 
-def test_no_pickled_step_of_the_submitted_pipeline_holds_the_key(tmp_path, monkeypatch):
+def test_no_pickled_step_of_the_submitted_pipeline_holds_a_key(tmp_path, monkeypatch):
     monkeypatch.setenv("FEEDSHIELD_KEY_RESEARCHERS", KEY)
+    monkeypatch.setenv("FEEDSHIELD_AUDIT_KEY", AUDIT)
     export = tmp_path / "records.jsonl"
     fixtures.write(20, 3, export)
     loaded = load_contract(RESEARCHERS)
     pipeline = beam.Pipeline(options=beam_options(["--runner=FnApiRunner"]))
     build(pipeline, Plan(inputs=tuple(resolve_inputs(str(export))), contract=loaded.contract,
                          key=key_reference(loaded), engine=load_engine_config(), schema=record_schema(),
-                         staging=str(tmp_path / "staging")))
+                         staging=str(tmp_path / "staging"), audit_key=audit_key_reference()))
     steps = _pickled_steps(pipeline)
     shaping = [name for name in steps if "/ShapeByContract/" in name]
     assert shaping and b"FEEDSHIELD_KEY_RESEARCHERS" in steps[shaping[0]]  # the reference is there: the check can see
+    describing = [name for name in steps if "/DescribeDisclosures/" in name]
+    assert describing and b"FEEDSHIELD_AUDIT_KEY" in steps[describing[0]]
     for name, pickled in steps.items():
-        assert KEY.encode() not in pickled, name
-        assert base64.b64encode(KEY.encode())[:20] not in pickled, name
+        for secret in (KEY, AUDIT):
+            assert secret.encode() not in pickled, name
+            assert base64.b64encode(secret.encode())[:20] not in pickled, name
 
 
 def test_a_run_pseudonymizes_with_the_key_the_workers_read(tmp_path, monkeypatch):
     monkeypatch.setenv("FEEDSHIELD_KEY_RESEARCHERS", KEY)
+    monkeypatch.setenv("FEEDSHIELD_AUDIT_KEY", AUDIT)
     export = tmp_path / "records.jsonl"
     fixtures.write(30, 5, export)
     term = load_contract(RESEARCHERS).contract.term
@@ -67,9 +74,9 @@ def test_a_run_pseudonymizes_with_the_key_the_workers_read(tmp_path, monkeypatch
     feed = [json.loads(line) for p in sorted(feed_dir(tmp_path / "a").iterdir()) for line in p.open()]
     ids = {json.loads(line)["record_id"] for line in export.open()}
     assert feed and not ids & {r.get("record_id") for r in feed}  # pseudonymized
-    for path in (tmp_path / "a").rglob("*"):
+    for path in (tmp_path / "a").rglob("*"):  # the ledger and the log too
         if path.is_file():
-            assert KEY.encode() not in path.read_bytes(), path
+            assert KEY.encode() not in path.read_bytes() and AUDIT.encode() not in path.read_bytes(), path
     monkeypatch.setenv("FEEDSHIELD_KEY_RESEARCHERS", KEY[::-1])
     assert main([*argv, "--output", str(tmp_path / "b")]) == exit_codes.OK
     other = [json.loads(line) for p in sorted(feed_dir(tmp_path / "b").iterdir()) for line in p.open()]

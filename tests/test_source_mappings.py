@@ -10,7 +10,7 @@ from pipelines.read_csv import CsvUnreadable, iter_csv_chunk, scan_csv
 from redaction_rules.row_mapper import RowMapper, Unreadable
 from redaction_rules.source_mapping import SOURCES_DIR, CsvOptions, MappingError, load_mapping
 from tests.conftest import REPO, SHARED
-from tests.run_folders import read_manifest, feed_dir, withheld
+from tests.run_folders import feed_dir, read_manifest, withheld
 
 NYPD = SOURCES_DIR / "nypd-arrests.yaml"
 EXCERPT = REPO / "tests" / "data" / "nypd_arrests_excerpt.csv"

@@ -13,7 +13,7 @@ from pipelines.cli import main
 from redaction_rules.contract_loader import CONTRACTS_DIR
 from redaction_rules.source_mapping import SOURCES_DIR
 from tests.conftest import tolerant_contract
-from tests.run_folders import read_manifest, feed_dir, withheld
+from tests.run_folders import feed_dir, read_manifest, withheld
 
 PARS = SOURCES_DIR / "pars-sql.yaml"
 ICE = CONTRACTS_DIR / "ice-pars-2009.yaml"
