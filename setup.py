@@ -42,6 +42,7 @@ setup(
         "tldextract==5.4.0",
         # SQL databases as sources: SQLAlchemy's engines and URLs, psycopg for PostgreSQL
         "sqlalchemy==2.1.9",
+        "cryptography==50.0.2",  # Ed25519 signatures of the ledger's release heads
         "psycopg[binary]==3.3.9",
         # Presidio's pattern flags, set on its recognizers as its own registry does
         "regex==2026.11.15",

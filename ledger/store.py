@@ -11,7 +11,7 @@ so export hosts that share one PostgreSQL ledger append in turn.
 """
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,16 +123,20 @@ class Ledger:
                            .with_for_update()).one()
         return row.seq, row.entry_hash
 
-    def append(self, feed: str, items: Iterable[tuple[str, int, dict]], expect=None) -> Entry | None:
+    def append(self, feed: str, items, expect=None) -> Entry | None:
         """Append (kind, release, body) items to a feed's chain in one transaction; the last entry.
 
-        `expect(conn, head)` runs under the feed's lock first and may raise to
-        refuse the append (a release number someone else took meanwhile)."""
+        `items` is an iterable, or a function of the head (seq, hash) that gives
+        one, for an entry that must name the head it follows (a signed commit).
+        `expect(ledger, conn, feed)` runs under the feed's lock first and may
+        raise to refuse the append (a release number someone else took meanwhile)."""
         last = None
         with self.engine.begin() as conn:
             seq, prev = self._head_for_update(conn, feed)
             if expect is not None:
                 expect(self, conn, feed)
+            if callable(items):
+                items = items(seq, prev)
             rows, keys = [], []
             for kind, release, body in items:
                 seq += 1

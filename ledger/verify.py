@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 
 from ledger.chain import first_broken
+from ledger.signing import signature_problem
 from ledger.store import Ledger
 from pipelines.releases import FeedFolder, file_digests
 
@@ -20,6 +21,8 @@ class Verification:
     releases: int = 0
     disclosures: int = 0
     problems: list[str] = field(default_factory=list)
+    signed: int = 0
+    hashes: dict = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -27,17 +30,18 @@ class Verification:
 
 
 def _chain_facts(ledger: Ledger, feed: str, found: Verification):
-    """Walk the chain once: its first break, and what the entries say of releases and persons."""
-    releases, committed, disclosed, person_keys = {}, set(), {}, []
+    """Walk the chain once: its first break, and what the entries say of releases, persons and signatures."""
+    releases, committed, disclosed, person_keys = {}, {}, {}, []
 
     def walk():
         for entry in ledger.chain(feed):
             found.entries += 1
+            found.hashes[entry.seq] = entry.entry_hash
             body = json.loads(entry.body)
             if entry.kind == "release":
                 releases[entry.release] = body
             elif entry.kind == "commit":
-                committed.add(entry.release)
+                committed[entry.release] = body
             elif entry.kind == "disclosure":
                 disclosed[entry.release] = disclosed.get(entry.release, 0) + 1
                 person_keys.extend(sorted((entry.seq, k) for person in body.get("persons", ()) for k in person))
@@ -47,11 +51,20 @@ def _chain_facts(ledger: Ledger, feed: str, found: Verification):
     return broken, releases, committed, disclosed, person_keys
 
 
-def verify(ledger: Ledger, feed: str, folder: FeedFolder) -> Verification:
+def verify(ledger: Ledger, feed: str, folder: FeedFolder, public_key: str | None = None) -> Verification:
+    """`public_key` (raw hex, `signing.load_public_key`): every commit must be signed by it."""
     found = Verification()
     broken, releases, committed, disclosed, person_keys = _chain_facts(ledger, feed, found)
     if broken:
         found.problems.append(f"chain: {broken}")
+    for number, commit in sorted(committed.items()):
+        if "signed" in commit:
+            found.signed += 1
+            problem = signature_problem(commit["signed"], found.hashes, public_key)
+            if problem:
+                found.problems.append(f"release {number}: commit: {problem}")
+        elif public_key is not None:
+            found.problems.append(f"release {number}: commit: not signed")
     if sorted(person_keys) != [tuple(row) for row in ledger.person_index(feed)]:
         found.problems.append("person index: it differs from the disclosure entries (rows edited or deleted)")
     found.releases = len(committed)

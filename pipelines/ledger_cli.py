@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from ledger.audit_key import audit_key_reference, ledger_key
+from ledger.signing import load_public_key
 from ledger.store import Ledger, LedgerError, Release, default_url
 from ledger.verify import verify
 from pipelines import exit_codes
@@ -40,6 +41,12 @@ def disclosures_arguments(p: argparse.ArgumentParser) -> None:
     which.add_argument("--person-id", dest="person_id", metavar="ID",
                        help="a person's id: RECORD_ID/PERSON_ID (e.g. PARS-2018-004211/P1), a state id or an FBI number")
     p.add_argument("--json", action="store_true", help="one JSON object a line")
+
+
+def verify_arguments(p: argparse.ArgumentParser) -> None:
+    _folder_arguments(p)
+    p.add_argument("--public-key", dest="public_key", default=None, metavar="FILE",
+                   help="the city's Ed25519 public key (PEM): every release's commit must be signed by it")
 
 
 def report_arguments(p: argparse.ArgumentParser) -> None:
@@ -123,10 +130,11 @@ def _disclosures(args, ledger: Ledger, feed: str, _folder) -> int:
 
 
 def _verify(args, ledger: Ledger, feed: str, folder: FeedFolder) -> int:
-    found = verify(ledger, feed, folder)
+    found = verify(ledger, feed, folder, load_public_key(args.public_key) if args.public_key else None)
     if found.ok:
+        signed = f"; {found.signed} signed" + (" by the key given" if args.public_key else "") if found.signed else ""
         print(f"ledger of {folder.root}: intact: {found.entries} entries, {found.releases} committed release(s), "
-              f"{found.disclosures} disclosures; every release's files match their digests")
+              f"{found.disclosures} disclosures{signed}; every release's files match their digests")
         return exit_codes.OK
     print(f"ledger of {folder.root}: BROKEN", file=sys.stderr)
     for problem in found.problems:
@@ -146,8 +154,8 @@ COMMANDS = {  # name: (what it answers, its flags, what it does)
     "releases": ("every release of the feed, one line each", releases_arguments, _releases),
     "disclosures": ("which committed releases carried a record, or a person, to whom, with which fields",
                     disclosures_arguments, _disclosures),
-    "verify": ("re-compute the hash chain and re-hash every release's files; exit 8 at the first broken link",
-               _folder_arguments, _verify),
+    "verify": ("re-compute the hash chain, check the signatures and re-hash every release's files; "
+               "exit 8 at a broken link", verify_arguments, _verify),
     "report": ("a page of the feed's releases and disclosures for a records officer (HTML, self-contained)",
                report_arguments, _report),
 }

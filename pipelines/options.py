@@ -58,6 +58,7 @@ class RunRequest:
     progress_every: float = 30.0
     ledger: str | None = None
     audit_key_file: str | None = None
+    signing_key: str | None = None
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> "RunRequest":
@@ -97,6 +98,8 @@ def add_ledger_arguments(parser: argparse.ArgumentParser) -> None:
                             "several export hosts (default: DIR/ledger.sqlite); no password in the URL")
     group.add_argument("--audit-key-file", dest="audit_key_file", default=None, metavar="FILE",
                        help="the city's audit key, owner-only (default: environment variable FEEDSHIELD_AUDIT_KEY)")
+    group.add_argument("--signing-key", dest="signing_key", default=None, metavar="FILE",
+                       help="an Ed25519 private key (PEM, owner-only) that signs each release's chain head")
 
 
 def unknown_beam_args(args: list[str]) -> list[str]:

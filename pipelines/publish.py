@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ledger.signing import HeadSigner
 from ledger.store import Ledger, LedgerError
 from pipelines.releases import FeedFolder
 
@@ -48,7 +49,17 @@ def next_number(ledger: Ledger, feed: str, folder: FeedFolder) -> int:
     return max(known, default=0) + 1
 
 
-def repair(folder: FeedFolder, ledger: Ledger, feed: str, log) -> list[str]:
+def commit_entries(number: int, repaired: bool, signer: HeadSigner | None):
+    """The commit entry of a release, signing the chain head it closes when a signing key is given."""
+    def entries(head_seq: int, head_hash: str):
+        body = {"release": number, "committed_at": now(), "repaired": repaired}
+        if signer is not None:
+            body["signed"] = signer.sign(head_seq, head_hash)
+        return [("commit", number, body)]
+    return entries
+
+
+def repair(folder: FeedFolder, ledger: Ledger, feed: str, log, signer: HeadSigner | None = None) -> list[str]:
     """Commit or abort every release a killed run left pending; what was done, in words."""
     done = []
     for release in ledger.releases(feed):
@@ -58,7 +69,7 @@ def repair(folder: FeedFolder, ledger: Ledger, feed: str, log) -> list[str]:
         if folder.complete(number, release.body["files"]):
             if (folder.current() or 0) < number:
                 folder.point_current(number)
-            ledger.append(feed, [("commit", number, {"release": number, "committed_at": now(), "repaired": True})])
+            ledger.append(feed, commit_entries(number, True, signer))
             done.append(f"release {number} was complete but not committed (an interrupted run): committed")
         else:
             folder.remove_release(number)
@@ -73,8 +84,8 @@ def repair(folder: FeedFolder, ledger: Ledger, feed: str, log) -> list[str]:
 class Publisher:
     """The steps of one release, each a method, so that a test can stop a run between any two."""
 
-    def __init__(self, folder: FeedFolder, ledger: Ledger, feed: str):
-        self.folder, self.ledger, self.feed = folder, ledger, feed
+    def __init__(self, folder: FeedFolder, ledger: Ledger, feed: str, signer: HeadSigner | None = None):
+        self.folder, self.ledger, self.feed, self.signer = folder, ledger, feed, signer
 
     def record_pending(self, number: int, entry: dict, disclosures) -> None:
         def still_free(ledger, conn, feed):
@@ -92,7 +103,7 @@ class Publisher:
         self.folder.point_current(number)
 
     def commit(self, number: int) -> None:
-        self.ledger.append(self.feed, [("commit", number, {"release": number, "committed_at": now(), "repaired": False})])
+        self.ledger.append(self.feed, commit_entries(number, False, self.signer))
 
     def publish(self, staging: Path, release: Path, number: int, entry: dict, disclosures) -> None:
         self.record_pending(number, entry, disclosures)

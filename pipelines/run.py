@@ -25,6 +25,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from sqlalchemy.exc import SQLAlchemyError
 
 from ledger.audit_key import audit_key_reference
+from ledger.signing import HeadSigner
 from ledger.store import Ledger, LedgerError, default_url
 from pipelines import exit_codes, logs, publish
 from pipelines.digests import sha256_and_lines
@@ -84,6 +85,7 @@ class Checked:
     as_of: date
     inputs: tuple[InputFile, ...]
     mapping: LoadedMapping | None = None
+    signer: HeadSigner | None = None  # the driver's alone: it signs ledger heads, never enters the pipeline
 
     @property
     def total(self) -> int:
@@ -127,6 +129,7 @@ def preflight(request: RunRequest) -> Checked | RunResult:
                                                "recipient could link its pseudonyms to the ledger; give the city "
                                                "its own audit key")
         audit_key.load()
+        signer = HeadSigner.from_file(request.signing_key) if request.signing_key else None
         engine = load_engine_config(request.engine_config).with_model(request.spacy_model)
         mapping = load_mapping(request.mapping) if request.mapping else None
     except (ContractError, EngineConfigError, MappingError, KeyUnavailable) as exc:
@@ -144,7 +147,7 @@ def preflight(request: RunRequest) -> Checked | RunResult:
         inputs = tuple(resolve_inputs(request.input, mapping.mapping if mapping else None))
     except InputError as exc:
         return RunResult(exit_codes.INPUT, str(exc))
-    checked = Checked(loaded, key, audit_key, engine, as_of, inputs, mapping)
+    checked = Checked(loaded, key, audit_key, engine, as_of, inputs, mapping, signer)
     if not checked.total and not request.allow_empty:
         return RunResult(exit_codes.INPUT, f"input {request.input}: no records; nothing was published "
                                            "(--allow-empty publishes an empty release)")
@@ -362,7 +365,7 @@ def execute(request: RunRequest, beam_args: list[str]) -> RunResult:
 def _locked_run(request, checked, folder, ledger, feed, run_id, options, started, phases) -> RunResult:
     out_dir, contract, log = folder.root, checked.loaded.contract, logs.logger()
     try:
-        publish.repair(folder, ledger, feed, log)
+        publish.repair(folder, ledger, feed, log, checked.signer)
     except (LedgerError, SQLAlchemyError, OSError) as exc:
         return RunResult(exit_codes.LEDGER, f"repairing {out_dir} after an interrupted run failed "
                                             f"({type(exc).__name__}); nothing was read or published")
@@ -390,7 +393,7 @@ def _locked_run(request, checked, folder, ledger, feed, run_id, options, started
                            {"stages": tallies.stage_ms, "phases": phases})
     try:
         if verdict.ok:
-            publish_release(Publisher(folder, ledger, feed), staging, number, manifest, report,
+            publish_release(Publisher(folder, ledger, feed, checked.signer), staging, number, manifest, report,
                             contract.description.purpose)
             where = folder.release_dir(number)
         else:

@@ -282,3 +282,59 @@ def test_two_feed_folders_share_one_postgresql_ledger(postgres_url, exports, tmp
 
 def test_a_ledger_url_with_a_password_is_refused(exports, tmp_path):
     assert _run(exports[0], tmp_path / "out", "--ledger", "postgresql://u:secret@localhost/db") == exit_codes.LEDGER
+
+
+# -- signed release heads -----------------------------------------------------------------------------------------
+def _key_pair(tmp_path, name):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    key = Ed25519PrivateKey.generate()
+    private, public = tmp_path / f"{name}.pem", tmp_path / f"{name}.pub"
+    private.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    private.chmod(0o600)
+    public.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                     serialization.PublicFormat.SubjectPublicKeyInfo))
+    return private, public
+
+
+def _rewrite_chain(out):
+    """What someone who can write the database could do: edit an entry and recompute every hash after it."""
+    from ledger.chain import entry_hash
+    with sqlite3.connect(out / "ledger.sqlite") as db:
+        db.execute("UPDATE feedshield_entries SET body = replace(body, 'arrestee', 'victim') WHERE seq = 3")
+        prev = GENESIS
+        for feed, seq, kind, release, body in db.execute(
+                "SELECT feed, seq, kind, release, body FROM feedshield_entries ORDER BY seq").fetchall():
+            new = entry_hash(feed, seq, kind, release, body, prev)
+            db.execute("UPDATE feedshield_entries SET prev_hash = ?, entry_hash = ? WHERE seq = ?", (prev, new, seq))
+            prev = new
+        db.execute("UPDATE feedshield_heads SET entry_hash = ?", (prev,))
+
+
+def test_signed_heads_show_a_chain_rewritten_end_to_end(exports, tmp_path, capsys):
+    private, public = _key_pair(tmp_path, "city")
+    _, stranger = _key_pair(tmp_path, "stranger")
+    out = tmp_path / "feed"
+    assert _run(exports[0], out, "--signing-key", str(private)) == exit_codes.OK
+    assert _run(exports[1], out, "--signing-key", str(private)) == exit_codes.OK
+    code, text, _ = _ledger_cli(capsys, "verify", str(out), "--public-key", str(public))
+    assert code == 0 and "2 signed by the key given" in text
+    code, _, err = _ledger_cli(capsys, "verify", str(out), "--public-key", str(stranger))
+    assert code == exit_codes.LEDGER and "release 1: commit: it is signed by another key" in err
+    _rewrite_chain(out)
+    code, _, err = _ledger_cli(capsys, "verify", str(out), "--public-key", str(public))
+    assert code == exit_codes.LEDGER and "release 1: commit: its signature is of entry" in err
+    assert "chain:" not in err  # the rewrite is consistent: only the signatures can tell
+
+
+def test_unsigned_commits_fail_verification_against_a_public_key(two_releases, tmp_path, capsys):
+    _, public = _key_pair(tmp_path, "city")
+    code, _, err = _ledger_cli(capsys, "verify", str(two_releases), "--public-key", str(public))
+    assert code == exit_codes.LEDGER and "release 1: commit: not signed" in err
+
+
+def test_a_signing_key_others_can_read_is_refused(exports, tmp_path):
+    private, _ = _key_pair(tmp_path, "city")
+    private.chmod(0o644)
+    assert _run(exports[0], tmp_path / "out", "--signing-key", str(private)) == exit_codes.USAGE

@@ -159,3 +159,22 @@ def test_an_output_that_is_a_file_is_refused(exports, tmp_path):
     out = tmp_path / "file"
     out.write_text("x")
     assert main(_argv(exports[0], out)) == exit_codes.USAGE
+
+
+def test_a_full_disk_while_publishing_leaves_the_last_release_and_the_next_run_cleans_up(
+        exports, one_release, tmp_path, monkeypatch):
+    import errno
+    out = _copy(one_release, tmp_path)
+    before = release_files(out)
+
+    def full(self, folder, number):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(FeedFolder, "place_release", full)
+        assert main(_argv(exports[1], out)) == exit_codes.FAILED
+    assert release_files(out) == before and not list(out.glob(".staging-*"))
+    assert _state(out)[0] == {1: "committed", 2: "pending"}  # recorded before anything could be seen
+    assert main(_argv(exports[1], out)) == exit_codes.OK
+    statuses, checked = _state(out)
+    assert statuses == {1: "committed", 2: "aborted", 3: "committed"} and checked.ok, checked.problems
