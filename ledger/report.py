@@ -2,7 +2,8 @@
 
 Counts, months, categories and contract versions only: the page holds no
 id, name or value of a record, and loads nothing (inline CSS and SVG, no
-script), so it can be mailed, printed or opened offline.
+script, and a Content-Security-Policy that forbids every request), so it
+can be mailed, printed or opened offline.
 """
 import html
 import json
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ledger.store import Ledger, Release
+from pipelines.report import CSP  # the run report's: the page may ask for nothing
 
 
 @dataclass
@@ -85,7 +87,8 @@ def render_ledger_report(s: LedgerSummary, folder: str) -> str:
     contract_rows = [[cid, version, c["recipient"], f"{c['first']:06d}–{c['last']:06d}", c["releases"],
                       f"{c['from']} to {c['to']}"] for (cid, version), c in s.contracts.items()]
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Disclosure ledger: {html.escape(folder)}</title>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CSP}"><title>Disclosure ledger: {html.escape(folder)}</title>
 <style>body{{font-family:sans-serif;max-width:60rem;margin:2rem auto;color:#222}}
 table{{border-collapse:collapse;margin:0.5rem 0 1.5rem}}td,th{{border:1px solid #ccc;padding:0.2rem 0.5rem;text-align:right}}
 th{{background:#eee}}td:first-child,th:first-child{{text-align:left}}.big{{font-size:1.4rem}}</style></head>

@@ -9,7 +9,7 @@ test can hold the page to the manifest.
 """
 from html import escape
 
-_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 _STYLE = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:60rem;color:#1d2433;padding:0 1rem}
 h1{font-size:1.5rem;margin-bottom:.2rem} h2{font-size:1.1rem;margin-top:2rem;border-bottom:1px solid #d5dae3;padding-bottom:.3rem}
@@ -80,7 +80,7 @@ def render_report(manifest: dict, terms: str, reasons: dict[str, int], timings: 
         for entry in entries)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{_CSP}">
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>feedshield run {escape(manifest['run_id'])}</title><style>{_STYLE}</style></head>
 <body>
