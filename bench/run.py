@@ -31,6 +31,7 @@ import argparse
 import json
 import logging
 import multiprocessing
+import os
 import platform
 import sys
 import tempfile
@@ -130,8 +131,9 @@ def presidio_alone(records_path: Path, sample: int) -> int:
 
 
 def feedshield(records_path: Path, out: Path, beam_args: list[str]) -> int:
+    from ledger.audit_key import scratch_audit_key
     request = RunRequest(contract=str(CONTRACT), input=str(records_path), output=str(out),
-                         as_of=date.fromisoformat(AS_OF))
+                         as_of=date.fromisoformat(AS_OF), audit_key_file=scratch_audit_key(out.parent, os.environ))
     result = execute(request, beam_args)
     if result.exit_code != 0:
         raise RuntimeError(f"feedshield run failed: {result.message}")
