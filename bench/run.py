@@ -18,7 +18,10 @@ process, times:
    (`bench/formats.py`);
 6. the ledger: describing every record as the workers do and appending the
    release and its disclosures to a fresh SQLite ledger, as a share of the
-   in-process run's time.
+   in-process run's time;
+7. the re-identification gate: the researchers' contract's classes, k, l
+   and one generalization step over every record (`AssessRisk` on the same
+   runner), as a share of the in-process run's time.
 
 It prints records/s, the ratios the targets name and peak resident memory
 (largest single process, workers included), and writes all figures as JSON.
@@ -64,7 +67,7 @@ TARGETS = {
     "read_parquet_over_plain_beam": 0.50,
     "read_sqlite_over_plain_beam": 0.50,
 }
-CEILINGS = {"ledger_over_feedshield_1w": 0.05}  # ratios of time that must stay under a share
+CEILINGS = {"ledger_over_feedshield_1w": 0.05, "risk_gate_over_feedshield_1w": 0.05}  # ratios of time that must stay under a share
 MEMORY_LIMIT_MB = 1536
 
 
@@ -171,6 +174,22 @@ def ledger_write(pairs_path: Path, out: Path) -> int:
     return len(disclosures)
 
 
+def risk_gate(pairs_path: Path, beam_args: list[str]) -> int:
+    """The gate's Beam steps alone over the recipient's view of every record, the researchers' gate."""
+    from pipelines.assess_risk import AssessRisk
+    from pipelines.elements import Redacted
+    from redaction_rules.contract_loader import load_contract
+    from redaction_rules.risk import model_for
+    model = model_for(load_contract(CONTRACTS_DIR / "researchers.yaml").contract)
+    with beam.Pipeline(options=beam_options(beam_args)) as p:
+        gated = (p | "Read" >> beam.io.ReadFromText(str(pairs_path))
+                 | "Elements" >> beam.Map(lambda line: Redacted((0, 0), {}, json.loads(line)[1], {}))
+                 | "AssessRisk" >> AssessRisk(model))
+        _ = ((gated["records"], gated["suppressed"]) | beam.Flatten() | beam.combiners.Count.Globally()
+             | beam.Map(lambda n: (pairs_path.parent / "risk-count").write_text(str(n))))
+    return int((pairs_path.parent / "risk-count").read_text())
+
+
 def bench_size(size: int, seed: int, presidio_sample: int, work: Path, only: set[str] | None = None) -> dict:
     folder = work / str(size)
     records_path = folder / "records.jsonl"
@@ -189,7 +208,7 @@ def bench_size(size: int, seed: int, presidio_sample: int, work: Path, only: set
         formats.write_nypd_parquet(nypd_csv, nypd_parquet)
         parquet_mapping = str(formats.nypd_parquet_mapping(folder))
     pars_url = formats.write_pars_sqlite(size, seed, pars) if wanted("read_sqlite_plain_beam", "read_sqlite_feedshield") else None
-    if wanted("ledger_write"):
+    if wanted("ledger_write", "risk_gate"):
         write_pairs(records_path, folder / "pairs.jsonl")
     plan = [  # (stage, records, work, args)
         ("passthrough", size, passthrough, (records_path, folder / "pass", in_process)),
@@ -206,6 +225,7 @@ def bench_size(size: int, seed: int, presidio_sample: int, work: Path, only: set
         ("read_sqlite_plain_beam", size, formats.plain_sqlite, (pars_url,)),
         ("read_sqlite_feedshield", size, formats.feedshield_read, (pars_url, str(SOURCES_DIR / "pars-sql.yaml"))),
         ("ledger_write", size, ledger_write, (folder / "pairs.jsonl", folder / "ledger")),
+        ("risk_gate", size, risk_gate, (folder / "pairs.jsonl", in_process)),
     ]
     stages = [timed(name, records, work, *args) for name, records, work, args in plan if wanted(name)]
     by = {s["stage"]: s for s in stages}
@@ -220,6 +240,7 @@ def bench_size(size: int, seed: int, presidio_sample: int, work: Path, only: set
            for kind in ("csv", "parquet", "sqlite")},
         # time over time: the in-process run's rate over the ledger's is the ledger's share of the run
         "ledger_over_feedshield_1w": ("feedshield_1w", "ledger_write", 4),
+        "risk_gate_over_feedshield_1w": ("feedshield_1w", "risk_gate", 4),
     }
     ratios = {name: ratio(a, b, digits) for name, (a, b, digits) in pairs.items() if a in by and b in by}
     return {"size": size, "stages": stages, "ratios": ratios}
@@ -264,6 +285,7 @@ STAGE_NAMES = {
     "read_sqlite_plain_beam": "SQLite, a Beam DoFn selecting key ranges",
     "read_sqlite_feedshield": "SQLite, feedshield's read, mapping and parse",
     "ledger_write": "ledger: describe every disclosure, append to SQLite, commit",
+    "risk_gate": "re-identification gate: classes, k, l, one generalization step (Beam)",
 }
 
 

@@ -84,6 +84,7 @@ def render_ledger_report(s: LedgerSummary, folder: str) -> str:
         withheld.update({f"excluded: {k}": v for k, v in r.body["counts"]["excluded"].items()})
         withheld.update({f"quarantined: {k}": v for k, v in r.body["counts"]["quarantined_by_stage"].items()})
         withheld["dead letters"] += r.body["counts"]["dead_lettered"]
+        withheld["suppressed: re-identification risk"] += r.body["counts"].get("suppressed_for_risk", 0)
     contract_rows = [[cid, version, c["recipient"], f"{c['first']:06d}–{c['last']:06d}", c["releases"],
                       f"{c['from']} to {c['to']}"] for (cid, version), c in s.contracts.items()]
     return f"""<!doctype html>

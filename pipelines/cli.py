@@ -201,6 +201,13 @@ def build_parser() -> argparse.ArgumentParser:
                 "--input arrests.csv\n\nexit 0: every required field can be filled; 5: one cannot, or the "
                 "input cannot be read as mapped; 2: an invalid mapping")
 
+    _add(sub, "risk", func=_lazy("pipelines.risk_report", "command"),
+         arguments=_lazy("pipelines.risk_report", "add_arguments"), common=common,
+         help="re-identification risk of an existing feed: k, l, prosecutor and journalist risk, failing classes",
+         epilog="examples:\n  feedshield risk --contract redaction_rules/contracts/open-data.yaml "
+                "--input runs/open/current/feed\n  feedshield risk --contract researchers.yaml --input feed/ "
+                "--k 11 --table classes.csv\n\nexit 0: the figures were computed (a failing class is a finding, "
+                "not an error); 2: an invalid contract; 5: no feed files")
     ledger = sub.add_parser("ledger", help="what was disclosed to whom: releases, disclosures, verify, report",
                             description="what was disclosed to whom, answered from a feed folder's ledger "
                                         "without personal data", allow_abbrev=False)

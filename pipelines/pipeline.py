@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import apache_beam as beam
 
 from pipelines.apply_contract import ApplyContract
+from pipelines.assess_risk import AssessRisk
 from pipelines.disclose import DescribeDisclosures
 from pipelines.elements import DeadLetter, Quarantined
 from pipelines.exclude import ExcludeRecords
@@ -30,12 +31,14 @@ from pipelines.write import WriteShards, WriteTally, WriteJsonFile
 from redaction_rules.contract import Contract
 from redaction_rules.secret_key import KeyReference
 from redaction_rules.engine import EngineConfig
+from redaction_rules.risk import model_for
 from redaction_rules.source_mapping import SourceMapping
 
 FEED_DIR, QUARANTINE_DIR, DEAD_LETTER_DIR, DISCLOSURES_DIR = "feed", "quarantine", "dead-letter", "_disclosures"
 STAGING_DIRS = (FEED_DIR, QUARANTINE_DIR, DEAD_LETTER_DIR, DISCLOSURES_DIR)
 COUNTS_FILE, ENTITIES_FILE, REPEATS_FILE, REASONS_FILE, RUNS = (
     "_counts.json", "_entities.json", "_repeats.json", "_reasons.json", "_runs")
+RISK_BEFORE_FILE, RISK_AFTER_FILE = "_risk_before.json", "_risk_after.json"
 _INDEX = re.compile(r"\[\d+\]")
 
 
@@ -85,15 +88,19 @@ class ShieldFeed(beam.PTransform):
         shaped = kept.records | "ApplyContract" >> ApplyContract(plan.contract, plan.key)
         redacted = shaped.records | "RedactFreeText" >> RedactFreeText(plan.contract, plan.engine)
         verified = redacted.records | "Verify" >> VerifyRecords(plan.contract)
+        risk = verified.records | "AssessRisk" >> AssessRisk(model_for(plan.contract))
         quarantine = ((shaped.quarantine, redacted.quarantine, verified.quarantine)
                       | "GatherQuarantine" >> beam.Flatten())
-        verified.records | "ProgressPublished" >> CountProgress(plan.staging, PUBLISHED)
+        risk["records"] | "ProgressPublished" >> CountProgress(plan.staging, PUBLISHED)
         for label, withheld in (("DeadLettered", dead_letter), ("Excluded", kept.excluded),
+                                ("SuppressedForRisk", risk["suppressed"]),
                                 ("QuarantinedShaping", shaped.quarantine), ("QuarantinedRedaction", redacted.quarantine),
                                 ("QuarantinedVerification", verified.quarantine)):
             withheld | f"Progress{label}" >> CountProgress(plan.staging, WITHHELD)
-        return {"feed": verified.records, "quarantine": quarantine, "dead_letter": dead_letter,
-                "excluded": kept.excluded, "redacted": redacted.records, "repeats": repeats}
+        return {"feed": risk["records"], "quarantine": quarantine, "dead_letter": dead_letter,
+                "excluded": kept.excluded, "redacted": redacted.records, "repeats": repeats,
+                "suppressed": risk["suppressed"], "generalized": risk["generalized"],
+                "risk_before": risk["before"], "risk_after": risk["after"]}
 
 
 class WriteRun(beam.PTransform):
@@ -120,6 +127,8 @@ class WriteRun(beam.PTransform):
             outputs["quarantine"] | "QuarantinedKey" >> beam.Map(lambda e: (f"quarantined:{e.stage}", 1)),
             outputs["dead_letter"] | "DeadLetterKey" >> beam.Map(lambda _: ("dead_lettered", 1)),
             outputs["excluded"] | "ExcludedKey" >> beam.Map(lambda rule: (f"excluded:{rule}", 1)),
+            outputs["suppressed"] | "SuppressedKey" >> beam.Map(lambda _: ("suppressed:risk", 1)),
+            outputs["generalized"] | "GeneralizedKey" >> beam.Map(lambda _: ("generalized:risk", 1)),  # published too
         ) | "AllDispositions" >> beam.Flatten()
         dispositions | "Counts" >> WriteTally(join(staging, COUNTS_FILE))
         reasons = (
@@ -131,6 +140,10 @@ class WriteRun(beam.PTransform):
         (outputs["repeats"]
          | "GatherRepeats" >> beam.combiners.ToList()
          | "WriteRepeats" >> beam.ParDo(WriteJsonFile(join(staging, REPEATS_FILE), sort=True)))
+        for when, name in (("before", RISK_BEFORE_FILE), ("after", RISK_AFTER_FILE)):
+            (outputs[f"risk_{when}"]
+             | f"GatherRisk{when.title()}" >> beam.combiners.ToList()
+             | f"WriteRisk{when.title()}" >> beam.ParDo(WriteJsonFile(join(staging, name))))
         (outputs["redacted"]
          | "EntityCounts" >> beam.FlatMap(lambda e: e.entities.items())
          | "Entities" >> WriteTally(join(staging, ENTITIES_FILE)))

@@ -4,6 +4,7 @@
 what a killed run left: see `releases.py` for why each order is safe.
 """
 import getpass
+import itertools
 import json
 import socket
 from collections.abc import Iterator
@@ -91,8 +92,8 @@ class Publisher:
         def still_free(ledger, conn, feed):
             if any(r.number == number for r in ledger.releases(feed, conn)):
                 raise LedgerError(f"release {number} was recorded by another run meanwhile")
-        items = ((kind, number, body) for kind, body in
-                 [("release", entry)] + [("disclosure", d) for d in disclosures])
+        # streamed: a release of 50,000 records is never held in memory as entries
+        items = itertools.chain([("release", number, entry)], (("disclosure", number, d) for d in disclosures))
         self.ledger.append(self.feed, items, expect=still_free)
 
     def place(self, staging: Path, release: Path, number: int) -> None:

@@ -63,6 +63,13 @@ def render_report(manifest: dict, terms: str, reasons: dict[str, int], timings: 
                      c["published"] if ok else c["verified_but_withheld"])]
     dispositions += [(f"excluded:{rule}", f"excluded: {rule}", n) for rule, n in excluded]
     dispositions += [("quarantined", "quarantined", c["quarantined"]), ("dead_lettered", "dead-lettered", c["dead_lettered"])]
+    if c.get("suppressed_for_risk"):
+        dispositions.append(("suppressed_for_risk", "suppressed: re-identification risk", c["suppressed_for_risk"]))
+    risk = manifest.get("risk") or {}
+    risk_rows = [(f"risk:{when}:{name}", f"{name.replace('_', ' ')} {when} the gate", (risk.get(when) or {}).get(name))
+                 for when in ("before", "after")
+                 for name in ("records", "classes", "k", "l", "share_below_k", "prosecutor_risk_max")
+                 if (risk.get(when) or {}).get(name) is not None]
     entities = sorted(manifest["entities_redacted"].items(), key=lambda kv: -kv[1])
     reason_rows = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
     stages = sorted(timings.get("stages", {}).items(), key=lambda kv: -kv[1])
@@ -99,6 +106,14 @@ contract sha256 <code>{escape(contract['sha256'][:16])}…</code></p>
 <h2>Why records were withheld</h2>
 <p class="muted">Kinds of problem, as the dead letters and the quarantine name them: fields, never values.</p>
 {_table([(f"reason:{kind}", kind, n) for kind, n in reason_rows], ("problem", "times"))}
+<h2>Re-identification risk</h2>
+<p class="muted">Classes of records that show the same {escape(", ".join(risk.get("quasi_identifiers", [])))}:
+k is the smallest class, l the fewest distinct {escape(str(risk.get("sensitive")))} values in one;
+target k={escape(str(risk.get("k")))}{escape(f", l={risk['l']}" if risk.get("l") else "")},
+{escape("action " + str(risk.get("action")) if risk.get("gate") else "reported only: this contract sets no risk gate")};
+{_figure("risk:generalized", risk.get("generalized", 0))} generalized,
+{_figure("risk:suppressed", risk.get("suppressed", 0))} suppressed.</p>
+{_table(risk_rows, ("figure", "value"))}
 <h2>Entities redacted in free text</h2>
 {_bars([(f"entity:{name}", name, n) for name, n in entities])}
 <h2>Time</h2>

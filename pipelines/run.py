@@ -33,7 +33,8 @@ from pipelines.inputs import InputError, InputFile, resolve_inputs
 from pipelines.loopback import serve_local_workers_on_loopback
 from pipelines.options import RunRequest
 from pipelines.pipeline import (COUNTS_FILE, DEAD_LETTER_DIR, DISCLOSURES_DIR, ENTITIES_FILE, FEED_DIR, QUARANTINE_DIR,
-                                REASONS_FILE, REPEATS_FILE, STAGING_DIRS, Plan, build)
+                                REASONS_FILE, REPEATS_FILE, RISK_AFTER_FILE, RISK_BEFORE_FILE, STAGING_DIRS, Plan,
+                                build)
 from pipelines.progress import ProgressWatcher
 from pipelines.read_sql import safe_url
 from pipelines.publish import Publisher
@@ -43,6 +44,7 @@ from redaction_rules.contract_loader import ContractError, LoadedContract, key_r
 from redaction_rules.engine import EngineConfig, EngineConfigError, ModelUnavailable, check_model, load_engine_config
 from redaction_rules.explain import explain
 from redaction_rules.fields import record_schema
+from redaction_rules.risk import model_for
 from redaction_rules.secret_key import KeyReference, KeyUnavailable
 from redaction_rules.source_mapping import LoadedMapping, MappingError, load_mapping
 
@@ -99,6 +101,7 @@ class Tallies:
     repeats: list
     reasons: dict
     stage_ms: dict
+    risk: dict = field(default_factory=dict)  # the class figures before and after the risk gate
 
 
 def _now() -> str:
@@ -191,7 +194,8 @@ def run_pipeline(plan: Plan, options: PipelineOptions, total: int, every: float)
         watcher.result = result  # a remote runner's job is still running here, and serves its counters
         result.wait_until_finish()
     read = lambda name: json.loads((staging / name).read_text())  # noqa: E731
-    return Tallies(read(COUNTS_FILE), read(ENTITIES_FILE), read(REPEATS_FILE), read(REASONS_FILE), _stage_ms(result))
+    return Tallies(read(COUNTS_FILE), read(ENTITIES_FILE), read(REPEATS_FILE), read(REASONS_FILE), _stage_ms(result),
+                   {"before": read(RISK_BEFORE_FILE), "after": read(RISK_AFTER_FILE)})
 
 
 @dataclass(frozen=True)
@@ -213,7 +217,11 @@ def account(checked: Checked, tallies: Tallies, out_dir: Path) -> Verdict:
     excluded = {k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("excluded:")}
     by_stage = {k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("quarantined:")}
     quarantined, dead = sum(by_stage.values()), counts.get("dead_lettered", 0)
-    disposed = published + quarantined + dead + sum(excluded.values())
+    suppressed = counts.get("suppressed:risk", 0)
+    disposed = published + quarantined + dead + sum(excluded.values()) + suppressed
+    risk = model_for(checked.loaded.contract)
+    before = tallies.risk.get("before", {})
+    risky = before.get("classes_below_k", 0) + (before.get("classes_below_l") or 0)
     share = quarantined / (published + quarantined) if published + quarantined else 0.0
     threshold = checked.loaded.contract.verification.quarantine_threshold
     repeats = tallies.repeats
@@ -233,6 +241,13 @@ def account(checked: Checked, tallies: Tallies, out_dir: Path) -> Verdict:
         message = (f"{dead} of {total} input records are dead letters ({dead / total:.2%}, threshold {limit:.2%}): "
                    f"nothing was published; see the reasons in {out_dir / 'report.html'} and the rows in "
                    f"{out_dir / 'dead-letter'}, then fix the export or its mapping")
+    elif risk.action == "fail" and risky:
+        status, code = "failed: re-identification risk", exit_codes.VERIFICATION
+        message = (f"{before['records_in_classes_below_k']} of {before['records']} records are in classes smaller than "
+                   f"k={risk.k}" + (f", and {before['classes_below_l']} classes have fewer than l={risk.l} "
+                                     f"distinct {risk.sensitive} values" if risk.l else "")
+                   + f" over {', '.join(risk.quasi_identifiers)}: the contract's risk action is fail, so nothing "
+                     "was published; see the risk section of the manifest, or `feedshield risk` on the feed")
     elif share > threshold:
         status, code = "failed: verification", exit_codes.VERIFICATION
         stages = ", ".join(f"{stage} {n}" for stage, n in sorted(by_stage.items()))
@@ -245,6 +260,7 @@ def account(checked: Checked, tallies: Tallies, out_dir: Path) -> Verdict:
         "input_records": total, "published": published if ok else 0, "verified_but_withheld": 0 if ok else published,
         "excluded": dict(sorted(excluded.items())), "quarantined": quarantined,
         "quarantined_by_stage": dict(sorted(by_stage.items())), "dead_lettered": dead,
+        "suppressed_for_risk": suppressed,
         "repeated_record_ids": len(repeats)})
 
 
@@ -270,6 +286,9 @@ def record_manifest(run_id: str, checked: Checked, tallies: Tallies, verdict: Ve
                     **{name: listed(name) for name in (QUARANTINE_DIR, DEAD_LETTER_DIR)}},
         "counts": verdict.counts,
         "entities_redacted": dict(sorted(tallies.entities.items())),
+        "risk": {**model_for(contract).describe(), "gate": contract.risk is not None,
+                 "generalized": tallies.counts.get("generalized:risk", 0),
+                 "suppressed": tallies.counts.get("suppressed:risk", 0), **tallies.risk},
         "engine": {"spacy_model": checked.engine.spacy_model},
         "runner": runner,
         "started_at": started,
@@ -425,7 +444,8 @@ def summary(manifest: dict, folder: FeedFolder, where: Path, ledger: str) -> str
              f"  published  {c['published']}" + (f"  (verified but withheld: {c['verified_but_withheld']})" if c['verified_but_withheld'] else ""),
              f"  excluded   {sum(c['excluded'].values())}" + (
                  "  (" + ", ".join(f"{k} {v}" for k, v in c["excluded"].items()) + ")" if c["excluded"] else ""),
-             f"  quarantined {c['quarantined']}   dead-lettered {c['dead_lettered']}"]
+             f"  quarantined {c['quarantined']}   dead-lettered {c['dead_lettered']}"
+             + (f"   suppressed for risk {c['suppressed_for_risk']}" if c.get('suppressed_for_risk') else "")]
     if manifest["entities_redacted"]:
         top = sorted(manifest["entities_redacted"].items(), key=lambda kv: -kv[1])
         lines.append("  redacted   " + ", ".join(f"{k} {v}" for k, v in top))

@@ -179,6 +179,21 @@ class Verification(Strict):
     dead_letter_threshold: float = Field(default=0.01, ge=0.0, le=1.0)
 
 
+class LDiverse(Strict):
+    sensitive: str
+    l: int = Field(ge=2)  # noqa: E741 (the model's own name)
+
+
+class Risk(Strict):
+    """The re-identification gate (`risk.py`): classes of the quasi-identifiers smaller than k,
+    or with fewer than l sensitive values, are suppressed, generalized one step, or fail the run."""
+    quasi_identifiers: list[str] = Field(min_length=1)
+    k: int = Field(ge=2)
+    l_diverse: LDiverse | None = None
+    action: Literal["suppress", "generalize", "fail"]
+    generalize: dict[str, Literal["quarter", "year", "wide_age_band", "zip2", "suppress"]] = Field(default_factory=dict)
+
+
 class Contract(Strict):
     apiVersion: Literal["feedshield/v1"]
     kind: Literal["DataSharingAgreement"]
@@ -197,6 +212,7 @@ class Contract(Strict):
     free_text: FreeText | None = None
     pseudonymization: KeyRef | None = None
     verification: Verification = Field(default_factory=Verification)
+    risk: Risk | None = None
 
     # -- lifecycle -------------------------------------------------------
     def in_force(self, as_of: date) -> tuple[bool, str]:
@@ -233,6 +249,28 @@ class Contract(Strict):
         for path in self.extra_fields:
             known.setdefault(path, None)
         return known
+
+
+def _risk_errors(contract: Contract) -> list[tuple[tuple, str]]:
+    risk = contract.risk
+    if risk is None:
+        return []
+    errors = []
+    for i, qi in enumerate(risk.quasi_identifiers):
+        if qi not in contract.fields:
+            errors.append((("risk", "quasi_identifiers", i), f"{qi} is not a field this contract discloses"))
+    if len(set(risk.quasi_identifiers)) != len(risk.quasi_identifiers):
+        errors.append((("risk", "quasi_identifiers"), "a quasi-identifier is named twice"))
+    if risk.l_diverse is not None and risk.l_diverse.sensitive not in contract.fields:
+        errors.append((("risk", "l_diverse", "sensitive"), f"{risk.l_diverse.sensitive} is not a field this contract discloses"))
+    for qi in risk.generalize:
+        if qi not in risk.quasi_identifiers:
+            errors.append((("risk", "generalize", qi), f"{qi} is not one of the quasi_identifiers"))
+    if risk.action == "generalize" and not risk.generalize:
+        errors.append((("risk", "generalize"), "action generalize needs the step to take for at least one quasi-identifier"))
+    if risk.action != "generalize" and risk.generalize:
+        errors.append((("risk", "generalize"), f"generalize steps are given but the action is {risk.action}"))
+    return errors
 
 
 def semantic_errors(contract: Contract) -> list[tuple[tuple, str]]:
@@ -274,6 +312,7 @@ def semantic_errors(contract: Contract) -> list[tuple[tuple, str]]:
                 errors.append((loc, f"{entity} names a removed role and cannot be kept"))
             if op == "hundred_block" and entity != "STREET_ADDRESS":
                 errors.append((loc, "hundred_block applies to STREET_ADDRESS only"))
+    errors += _risk_errors(contract)
     for i, rule in enumerate(contract.exclude):
         conditions = rule.model_dump(exclude={"rule"}, exclude_none=True)
         if not conditions:

@@ -147,7 +147,8 @@ def _check_nypd_run(export: Path, out: Path) -> None:
     manifest = read_manifest(out)
     counts = manifest["counts"]
     assert counts["input_records"] == rows and counts["excluded"] == {"juvenile": juveniles}
-    assert counts["published"] + juveniles == rows and counts["dead_lettered"] == counts["quarantined"] == 0
+    assert counts["published"] + counts["suppressed_for_risk"] + juveniles == rows
+    assert counts["dead_lettered"] == counts["quarantined"] == 0
     assert manifest["source"]["mapping"] == "nypd-arrests"
     feed = [json.loads(line) for p in sorted(feed_dir(out).iterdir()) for line in p.open()]
     assert len(feed) == counts["published"]
