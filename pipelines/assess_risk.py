@@ -1,9 +1,11 @@
 """The re-identification gate: equivalence classes over the release, computed where the records are.
 
 Each record is keyed by its quasi-identifiers; `CombinePerKey` tallies each
-class (its size, its distinct sensitive values) on the workers, so no
-worker holds more than one class's records at a time (`CoGroupByKey`
-brings a class's records to its tally). Records of a class that fails are
+class (its size, its distinct sensitive values) on the workers. Only the
+records' positions cross the shuffle, never the records: `CoGroupByKey`
+brings each class's positions to its tally, and the positions of the
+records of failing classes reach the deciding step as a side input (a few
+bytes a record, and only for records that fail). Records of a class that fails are
 then suppressed, or generalized one step along the contract's hierarchy and
 classed again, where what still fails is suppressed: generalized records
 only meet other generalized records, so a class that passed is never
@@ -20,14 +22,13 @@ FAILING = "failing"
 
 
 class TallyClass(beam.CombineFn):
-    def __init__(self, model: RiskModel):
-        self.model = model
+    """A class's size and distinct sensitive values, from its records' sensitive values."""
 
     def create_accumulator(self):
         return ClassTally()
 
-    def add_input(self, tally, element: Redacted):
-        return add(tally, self.model.sensitive_value(element.output))
+    def add_input(self, tally, sensitive: str):
+        return add(tally, sensitive)
 
     def merge_accumulators(self, tallies):
         return merge(tallies)
@@ -55,26 +56,15 @@ class Summarize(beam.CombineFn):
 
 
 class _Decide(beam.DoFn):
-    def __init__(self, model: RiskModel):
-        self.model = model
-
-    def process(self, grouped):
-        _, joined = grouped
-        (tally,) = joined["classes"]
-        failing = self.model.fails(tally.size, len(tally.sensitive))
-        for element in joined["records"]:
-            yield pvalue.TaggedOutput(FAILING, element) if failing else element
+    def process(self, element: Redacted, failing):
+        yield pvalue.TaggedOutput(FAILING, element) if element.src in failing else element
 
 
-class Classes(beam.PTransform):
-    """(quasi-identifier key, records) and (key, tally), for records already keyed."""
+class Tallies(beam.PTransform):
+    """(class key, tally) from (class key, sensitive value)."""
 
-    def __init__(self, model: RiskModel):
-        super().__init__()
-        self.model = model
-
-    def expand(self, records):
-        return records | "Tally" >> beam.CombinePerKey(TallyClass(self.model))
+    def expand(self, keyed):
+        return keyed | "Tally" >> beam.CombinePerKey(TallyClass())
 
 
 class SplitByClass(beam.PTransform):
@@ -86,11 +76,21 @@ class SplitByClass(beam.PTransform):
 
     def expand(self, records):
         model = self.model
-        keyed = records | "Key" >> beam.Map(lambda e: (model.key(e.output), e))
-        tallies = keyed | "Classes" >> Classes(model)
-        return ({"records": keyed, "classes": tallies}
-                | "Join" >> beam.CoGroupByKey()
-                | "Decide" >> beam.ParDo(_Decide(model)).with_outputs(FAILING, main="passing"))
+        keyed = records | "Key" >> beam.Map(
+            lambda e: (model.key(e.output), (e.src, model.sensitive_value(e.output))))
+        tallies = keyed | "Values" >> beam.Map(lambda kv: (kv[0], kv[1][1])) | "Classes" >> Tallies()
+        members = keyed | "Positions" >> beam.Map(lambda kv: (kv[0], kv[1][0]))
+
+        def failing_positions(grouped):
+            (tally,) = grouped[1]["classes"]
+            if model.fails(tally.size, len(tally.sensitive)):
+                yield from ((src, True) for src in grouped[1]["members"])
+
+        failing = ({"members": members, "classes": tallies}
+                   | "Join" >> beam.CoGroupByKey()
+                   | "FailingPositions" >> beam.FlatMap(failing_positions))
+        return records | "Decide" >> (beam.ParDo(_Decide(), failing=beam.pvalue.AsDict(failing))
+                                      .with_outputs(FAILING, main="passing"))
 
 
 class SummarizeClasses(beam.PTransform):
@@ -101,8 +101,8 @@ class SummarizeClasses(beam.PTransform):
     def expand(self, records):
         model = self.model
         return (records
-                | "Key" >> beam.Map(lambda e: (model.key(e.output), e))
-                | "Classes" >> Classes(model)
+                | "Key" >> beam.Map(lambda e: (model.key(e.output), model.sensitive_value(e.output)))
+                | "Classes" >> Tallies()
                 | "Summarize" >> beam.CombineGlobally(Summarize())
                 | "Figures" >> beam.FlatMap(lambda s: s.figures(model).items()))
 

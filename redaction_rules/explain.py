@@ -75,7 +75,18 @@ def explain(contract: Contract, as_of: date) -> str:
         entities |= {ROLE_ENTITIES[r] for r in contract.removed_roles}
         for entity in sorted(entities):
             lines.append(f"  {entity:<20} {contract.text_operator(entity)}")
+    lines += ["", risk_terms(contract)]
     return "\n".join(lines)
+
+
+def risk_terms(contract: Contract) -> str:
+    risk = contract.risk
+    if risk is None:
+        return "re-identification risk: reported in each manifest, no gate"
+    diverse = f", at least {risk.l_diverse.l} distinct {risk.l_diverse.sensitive}" if risk.l_diverse else ""
+    steps = "".join(f"; {qi} to {step}" for qi, step in risk.generalize.items())
+    return (f"re-identification risk: every class of {', '.join(risk.quasi_identifiers)} holds at least "
+            f"k={risk.k} records{diverse}; a class that does not: {risk.action}{steps}")
 
 
 def diff(old: Contract, new: Contract) -> str:
@@ -126,4 +137,6 @@ def diff(old: Contract, new: Contract) -> str:
     if old_x != new_x:
         lines += ["", "record exclusions:"]
         lines += [f"  + {r}" for r in sorted(new_x - old_x)] + [f"  - {r}" for r in sorted(old_x - new_x)]
+    if old.risk != new.risk:
+        lines += ["", "re-identification risk:", f"  - {risk_terms(old)}", f"  + {risk_terms(new)}"]
     return "\n".join(lines)

@@ -280,3 +280,23 @@ def test_k_and_l_are_pycanons_on_the_shipped_contracts_feeds(which, pycanon_pyth
         assert ours["k"] >= model.k and ours["l"] >= model.l
         after = read_manifest(out)["risk"]["after"]  # what the Beam steps computed on the same records
         assert (after["k"], after["l"], after["records"]) == (theirs["k"], theirs["l"], len(feed))
+
+
+def test_explain_and_diff_state_the_gate():
+    from datetime import date
+    from redaction_rules.explain import diff, explain
+    open_data, researchers = (load_contract(c).contract for c in (OPEN_DATA, RESEARCHERS))
+    assert "holds at least k=11 records, at least 2 distinct charges.statute" in explain(open_data, date(2026, 6, 1))
+    ice = load_contract(CONTRACTS_DIR / "ice-pars-2009.yaml").contract
+    assert "reported in each manifest, no gate" in explain(ice, date(2018, 6, 1))
+    assert "re-identification risk:\n  - " in diff(researchers, open_data)
+    assert "re-identification risk:" not in diff(open_data, open_data)
+
+
+def test_the_gate_gives_the_same_feed_bytes_on_two_workers(tmp_path):
+    contract = _excerpt_contract(tmp_path / "c")
+    feeds = []
+    for name, extra in (("one", []), ("two", ["--direct_running_mode=multi_processing", "--direct_num_workers=2"])):
+        assert _nypd_run(EXCERPT, tmp_path / name, contract, *extra) == exit_codes.OK
+        feeds.append([p.read_bytes() for p in sorted(feed_dir(tmp_path / name).iterdir())])
+    assert feeds[0] == feeds[1] and feeds[0][0]
