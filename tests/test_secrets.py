@@ -69,7 +69,10 @@ def test_a_run_pseudonymizes_with_the_key_the_workers_read(tmp_path, monkeypatch
     fixtures.write(30, 5, export)
     term = load_contract(RESEARCHERS).contract.term
     as_of = term.effective_from.isoformat()
-    argv = ["run", "--contract", str(RESEARCHERS), "--input", str(export), "--as-of", as_of]
+    ungated = tmp_path / "researchers.yaml"  # 30 records are too few for the gate: it would suppress them all
+    text = RESEARCHERS.read_text()
+    ungated.write_text(text[:text.index("\nrisk:") + 1])
+    argv = ["run", "--contract", str(ungated), "--input", str(export), "--as-of", as_of]
     assert main([*argv, "--output", str(tmp_path / "a")]) == exit_codes.OK
     feed = [json.loads(line) for p in sorted(feed_dir(tmp_path / "a").iterdir()) for line in p.open()]
     ids = {json.loads(line)["record_id"] for line in export.open()}
