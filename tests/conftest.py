@@ -82,3 +82,11 @@ def postgres_url():
     finally:
         subprocess.run(as_user + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def two_exports(folder: Path, first: tuple[int, int], second: tuple[int, int]) -> tuple[Path, Path]:
+    """Two synthetic exports of (count, seed) each: a feed's first release and its next."""
+    paths = folder / "first.jsonl", folder / "second.jsonl"
+    for path, (count, seed) in zip(paths, (first, second)):
+        fixtures.write(count, seed, path)
+    return paths

@@ -7,14 +7,13 @@ import sqlite3
 
 import pytest
 
-import fixtures
 from ledger.audit_key import ledger_key
 from ledger.chain import GENESIS, first_broken, link
 from pipelines import exit_codes
 from pipelines.cli import main
 from redaction_rules.contract_loader import CONTRACTS_DIR
 from tests.browser import chromium_binary, render
-from tests.conftest import AUDIT_KEY
+from tests.conftest import AUDIT_KEY, two_exports
 
 ICE = CONTRACTS_DIR / "ice-pars-2009.yaml"
 RESEARCHERS = CONTRACTS_DIR / "researchers.yaml"
@@ -31,11 +30,7 @@ def _records(path):
 
 @pytest.fixture(scope="module")
 def exports(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("ledger-exports")
-    first, second = folder / "first.jsonl", folder / "second.jsonl"
-    fixtures.write(60, 31, first)
-    fixtures.write(25, 32, second)
-    return first, second
+    return two_exports(tmp_path_factory.mktemp("ledger-exports"), (60, 31), (25, 32))
 
 
 @pytest.fixture(scope="module")

@@ -14,14 +14,13 @@ import threading
 
 import pytest
 
-import fixtures
 from ledger.store import Ledger, default_url
 from ledger.verify import verify
 from pipelines import exit_codes
 from pipelines.cli import main
 from pipelines.releases import FeedFolder
 from redaction_rules.contract_loader import CONTRACTS_DIR
-from tests.conftest import REPO
+from tests.conftest import REPO, two_exports
 from tests.kill_at import POINTS
 from tests.run_folders import last_run, read_manifest, release_files
 
@@ -50,11 +49,7 @@ def _state(out):
 
 @pytest.fixture(scope="module")
 def exports(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("exports")
-    first, second = folder / "first.jsonl", folder / "second.jsonl"
-    fixtures.write(40, 21, first)
-    fixtures.write(30, 22, second)
-    return first, second
+    return two_exports(tmp_path_factory.mktemp("exports"), (40, 21), (30, 22))
 
 
 @pytest.fixture(scope="module")
