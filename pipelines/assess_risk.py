@@ -9,14 +9,20 @@ bytes a record, and only for records that fail). Records of a class that fails a
 then suppressed, or generalized one step along the contract's hierarchy and
 classed again, where what still fails is suppressed: generalized records
 only meet other generalized records, so a class that passed is never
-changed. The summaries before and after (histograms of class sizes and of
+changed. The recipient keeps what earlier releases sent, so the classes
+count those records too (`StillHeld`: read from the feed folder's
+committed releases by the workers, each record once, none that this
+release sends again), though only this release's records can be withheld.
+The summaries before and after (histograms of class sizes and of
 diversity) are combined globally and go to staging for the manifest.
 """
+import json
+
 import apache_beam as beam
 from apache_beam import pvalue
 
 from pipelines.elements import Redacted
-from redaction_rules.risk import ClassTally, RiskModel, RiskSummary, add, merge
+from redaction_rules.risk import ClassTally, RiskModel, RiskSummary, add, identity, merge, release_of
 
 FAILING = "failing"
 
@@ -68,17 +74,20 @@ class Tallies(beam.PTransform):
 
 
 class SplitByClass(beam.PTransform):
-    """Main: records of classes that pass; `failing`: the others."""
+    """Main: records of classes that pass; `failing`: the others. `held` are (key, sensitive value)
+    pairs of what the recipient already holds: counted in the classes, never decided."""
 
-    def __init__(self, model: RiskModel):
+    def __init__(self, model: RiskModel, held):
         super().__init__()
         self.model = model
+        self.held = held
 
     def expand(self, records):
         model = self.model
         keyed = records | "Key" >> beam.Map(
             lambda e: (model.key(e.output), (e.src, model.sensitive_value(e.output))))
-        tallies = keyed | "Values" >> beam.Map(lambda kv: (kv[0], kv[1][1])) | "Classes" >> Tallies()
+        values = keyed | "Values" >> beam.Map(lambda kv: (kv[0], kv[1][1]))
+        tallies = (values, self.held) | "WithHeld" >> beam.Flatten() | "Classes" >> Tallies()
         members = keyed | "Positions" >> beam.Map(lambda kv: (kv[0], kv[1][0]))
 
         def failing_positions(grouped):
@@ -94,38 +103,80 @@ class SplitByClass(beam.PTransform):
 
 
 class SummarizeClasses(beam.PTransform):
-    def __init__(self, model: RiskModel):
+    """The figures of the classes of `records` together with the `held` (key, sensitive value) pairs."""
+
+    def __init__(self, model: RiskModel, held):
         super().__init__()
         self.model = model
+        self.held = held
 
     def expand(self, records):
         model = self.model
-        return (records
-                | "Key" >> beam.Map(lambda e: (model.key(e.output), model.sensitive_value(e.output)))
+        return ((records | "Key" >> beam.Map(lambda e: (model.key(e.output), model.sensitive_value(e.output))),
+                 self.held)
+                | "WithHeld" >> beam.Flatten()
                 | "Classes" >> Tallies()
                 | "Summarize" >> beam.CombineGlobally(Summarize())
                 | "Figures" >> beam.FlatMap(lambda s: s.figures(model).items()))
 
 
-class AssessRisk(beam.PTransform):
-    """Outputs: `records` (to publish), `suppressed`, `generalized` (published after a step), and the
-    figures `before` and `after` the gate, as (name, value) items."""
+class StillHeld(beam.PTransform):
+    """What the recipient holds from earlier releases and this release does not replace, as
+    (key, sensitive value) pairs: each held record once (by `risk.identity`, the newest release's
+    version), and none that this release sends again."""
 
-    def __init__(self, model: RiskModel):
+    def __init__(self, model: RiskModel, held_files: tuple[str, ...]):
         super().__init__()
         self.model = model
+        self.held_files = held_files
+
+    def expand(self, records):
+        model, pipeline = self.model, records.pipeline
+        if not self.held_files:
+            return pipeline | "NothingHeld" >> beam.Create([])
+        held = (pipeline
+                | "HeldFiles" >> beam.Create(sorted(self.held_files))
+                | "ReadHeld" >> beam.io.ReadAllFromText(with_filename=True)
+                | "ParseHeld" >> beam.Map(lambda fl: (release_of(fl[0]), json.loads(fl[1])))
+                | "ByIdentity" >> beam.Map(lambda ro: (identity(ro[1]), ro)))
+        # a held line may be this record as an earlier gate generalized it: either form is sent again
+        sent = records | "SentIdentity" >> beam.FlatMap(
+            lambda e: {(identity(e.output), True), (identity(model.generalize(e.output)), True)})
+
+        def newest_unless_sent(grouped):
+            _, joined = grouped
+            if joined["sent"] or not joined["held"]:
+                return
+            _, output = max(joined["held"], key=lambda ro: ro[0])
+            yield model.key(output), model.sensitive_value(output)
+
+        return ({"held": held, "sent": sent}
+                | "JoinSent" >> beam.CoGroupByKey()
+                | "StillHeld" >> beam.FlatMap(newest_unless_sent))
+
+
+class AssessRisk(beam.PTransform):
+    """Outputs: `records` (to publish), `suppressed`, `generalized` (published after a step), `held`
+    (records counted from earlier releases), and the figures `before` and `after` the gate, as
+    (name, value) items, over what the recipient will hold."""
+
+    def __init__(self, model: RiskModel, held_files: tuple[str, ...] = ()):
+        super().__init__()
+        self.model = model
+        self.held_files = held_files
 
     def expand(self, records):
         model = self.model
-        before = records | "Before" >> SummarizeClasses(model)
+        held = records | "Held" >> StillHeld(model, self.held_files)
+        before = records | "Before" >> SummarizeClasses(model, held)
         if model.action in ("report", "fail"):  # a failing run is the driver's to stop: it publishes nothing
             published, suppressed, generalized = records, [], []
         else:
-            split = records | "Split" >> SplitByClass(model)
+            split = records | "Split" >> SplitByClass(model, held)
             if model.action == "generalize":
                 again = (split.failing
                          | "Generalize" >> beam.Map(lambda e: e._replace(output=model.generalize(e.output)))
-                         | "SplitGeneralized" >> SplitByClass(model))
+                         | "SplitGeneralized" >> SplitByClass(model, held))
                 generalized, suppressed = [again.passing], [again.failing]
                 published = (split.passing, again.passing) | "Published" >> beam.Flatten()
             else:
@@ -134,6 +185,6 @@ class AssessRisk(beam.PTransform):
         pipeline = records.pipeline
         gather = lambda name, parts: (parts | f"Gather{name}" >> beam.Flatten() if parts  # noqa: E731
                                       else pipeline | f"No{name}" >> beam.Create([]))
-        after = published | "After" >> SummarizeClasses(model)
+        after = published | "After" >> SummarizeClasses(model, held)
         return {"records": published, "suppressed": gather("Suppressed", suppressed),
-                "generalized": gather("Generalized", generalized), "before": before, "after": after}
+                "generalized": gather("Generalized", generalized), "held": held, "before": before, "after": after}

@@ -54,6 +54,7 @@ class Plan:
     feed_shards: int = 1
     mapping: SourceMapping | None = None  # None: the inputs are the spec's JSON Lines
     audit_key: KeyReference | None = None  # the city's audit key's reference: the ledger's view of each record
+    held_files: tuple[str, ...] = ()  # feed files of the committed releases: what the recipient already holds
 
     @property
     def places(self) -> list[str]:
@@ -88,7 +89,7 @@ class ShieldFeed(beam.PTransform):
         shaped = kept.records | "ApplyContract" >> ApplyContract(plan.contract, plan.key)
         redacted = shaped.records | "RedactFreeText" >> RedactFreeText(plan.contract, plan.engine)
         verified = redacted.records | "Verify" >> VerifyRecords(plan.contract)
-        risk = verified.records | "AssessRisk" >> AssessRisk(model_for(plan.contract))
+        risk = verified.records | "AssessRisk" >> AssessRisk(model_for(plan.contract), plan.held_files)
         quarantine = ((shaped.quarantine, redacted.quarantine, verified.quarantine)
                       | "GatherQuarantine" >> beam.Flatten())
         risk["records"] | "ProgressPublished" >> CountProgress(plan.staging, PUBLISHED)
@@ -99,7 +100,7 @@ class ShieldFeed(beam.PTransform):
             withheld | f"Progress{label}" >> CountProgress(plan.staging, WITHHELD)
         return {"feed": risk["records"], "quarantine": quarantine, "dead_letter": dead_letter,
                 "excluded": kept.excluded, "redacted": redacted.records, "repeats": repeats,
-                "suppressed": risk["suppressed"], "generalized": risk["generalized"],
+                "suppressed": risk["suppressed"], "generalized": risk["generalized"], "held": risk["held"],
                 "risk_before": risk["before"], "risk_after": risk["after"]}
 
 
@@ -129,6 +130,7 @@ class WriteRun(beam.PTransform):
             outputs["excluded"] | "ExcludedKey" >> beam.Map(lambda rule: (f"excluded:{rule}", 1)),
             outputs["suppressed"] | "SuppressedKey" >> beam.Map(lambda _: ("suppressed:risk", 1)),
             outputs["generalized"] | "GeneralizedKey" >> beam.Map(lambda _: ("generalized:risk", 1)),  # published too
+            outputs["held"] | "HeldKey" >> beam.Map(lambda _: ("held:risk", 1)),  # earlier releases', counted
         ) | "AllDispositions" >> beam.Flatten()
         dispositions | "Counts" >> WriteTally(join(staging, COUNTS_FILE))
         reasons = (

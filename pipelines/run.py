@@ -288,7 +288,8 @@ def record_manifest(run_id: str, checked: Checked, tallies: Tallies, verdict: Ve
         "entities_redacted": dict(sorted(tallies.entities.items())),
         "risk": {**model_for(contract).describe(), "gate": contract.risk is not None,
                  "generalized": tallies.counts.get("generalized:risk", 0),
-                 "suppressed": tallies.counts.get("suppressed:risk", 0), **tallies.risk},
+                 "suppressed": tallies.counts.get("suppressed:risk", 0),
+                 "held_from_earlier_releases": tallies.counts.get("held:risk", 0), **tallies.risk},
         "engine": {"spacy_model": checked.engine.spacy_model},
         "runner": runner,
         "started_at": started,
@@ -322,6 +323,12 @@ def _check_disclosures(verdict: Verdict, staging: Path) -> Verdict:
     counts = {**verdict.counts, "published": 0, "verified_but_withheld": verdict.counts["published"]}
     return Verdict("failed: counts do not add up", exit_codes.VERIFICATION,
                    "the ledger's disclosures and the feed's records differ in number: nothing was published", counts)
+
+
+def held_feed_files(folder: FeedFolder, ledger: Ledger, feed: str) -> tuple[str, ...]:
+    """The feed files of every committed release: the risk gate counts what the recipient holds."""
+    return tuple(str(p) for r in ledger.releases(feed) if r.status == "committed"
+                 for p in sorted((folder.release_dir(r.number) / FEED_DIR).glob("*.jsonl")))
 
 
 def _staging(folder: FeedFolder, run_id: str) -> Path:
@@ -391,7 +398,8 @@ def _locked_run(request, checked, folder, ledger, feed, run_id, options, started
     staging = _staging(folder, run_id)
     plan = Plan(inputs=checked.inputs, contract=contract, key=checked.key, engine=checked.engine,
                 schema=record_schema(), staging=str(staging), feed_shards=request.feed_shards,
-                mapping=checked.mapping.mapping if checked.mapping else None, audit_key=checked.audit_key)
+                mapping=checked.mapping.mapping if checked.mapping else None, audit_key=checked.audit_key,
+                held_files=held_feed_files(folder, ledger, feed))
     serve_local_workers_on_loopback()
     log.info(f"run {run_id}: {contract.id} {contract.version} as of {checked.as_of.isoformat()}, "
              f"{checked.total:,} records in {len(checked.inputs)} file(s)", extra={"run_id": run_id, "stage": "start"})

@@ -14,8 +14,12 @@ is a list (persons[], charges[]) gives the record's set of values. The
 Beam steps (`pipelines/assess_risk.py`) and `feedshield risk` both use
 this module, so the gate and the report count alike.
 """
+import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+
+from redaction_rules.feed_format import feed_line
 
 MISSING = "*"  # a value the record does not show: one value like any other for the classes
 # Quasi-identifiers looked at when a contract names none: its report, not a gate
@@ -45,6 +49,24 @@ STEPS = {
     "zip2": _zip2,                                          # 191XX -> 19XXX
     "suppress": lambda v: None,                             # the value is not shown
 }
+
+
+_RELEASE = re.compile(r"(\d{6})[/\\]feed[/\\][^/\\]+$")
+
+
+def identity(output: dict) -> str:
+    """Which record a feed line is, as the recipient can tell: its record id when it shows one (a
+    newer version replaces the older), else its content (the same line twice is one record)."""
+    record_id = output.get("record_id")
+    if isinstance(record_id, str) and record_id:
+        return f"id:{record_id}"
+    return "line:" + hashlib.sha256(feed_line(output).encode("utf-8")).hexdigest()
+
+
+def release_of(path: str) -> int:
+    """The release number of a feed file at `.../releases/NNNNNN/feed/part-...`."""
+    match = _RELEASE.search(path)
+    return int(match.group(1)) if match else 0
 
 
 def _values(obj, parts: list[str]) -> list:
