@@ -22,7 +22,8 @@ exit codes:
   1  the pipeline or publishing failed for another reason; nothing was published
   2  bad usage, or an invalid contract, key file or engine configuration
   3  the contract is not in force on the run's date; nothing was read or written
-  4  verification failed (quarantine over the threshold, or counts that do not add up)
+  4  verification failed (quarantine or dead letters over the threshold, counts that do not add up,
+     or a re-identification risk class below k or l under action fail)
   5  input unreadable, empty, or two records with one record_id
   6  the configured spaCy model is not installed
   7  evaluate: leak recall under --min-recall, or an excluded record in the feed
