@@ -12,7 +12,7 @@ from apache_beam.metrics import Metrics
 
 from pipelines.elements import QUARANTINE, Quarantined, Redacted, Shaped
 from redaction_rules.contract import Contract
-from redaction_rules.engine import EngineConfig
+from redaction_rules.engine import EngineConfig, check_model
 from redaction_rules.record_redactor import RecordRedactor
 
 
@@ -22,6 +22,7 @@ class RedactDoFn(beam.DoFn):
         self.engine_config = engine_config
 
     def setup(self):
+        check_model(self.engine_config)  # this worker's own machine, as the driver checked its own
         self.redactor = RecordRedactor(self.contract, self.engine_config)
         self.failed = Metrics.counter("feedshield", "quarantined_redaction")
         self.texts = Metrics.counter("feedshield", "texts_redacted")

@@ -12,6 +12,7 @@ its own exit code (`exit_codes.py`), and everything the driver says goes
 to the `feedshield` logger and the run folder's owner-only `run.log`.
 """
 import json
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -297,7 +298,31 @@ def record_manifest(run_id: str, checked: Checked, tallies: Tallies, verdict: Ve
     }
 
 
+_WORKER_MODEL = re.compile(r"ModelUnavailable: ([^\n]+)")
+_WHILE_RUNNING = re.compile(r"\s*\[while running '[^']*'\]")
+
+
+def worker_environment_problem(exc: BaseException) -> str | None:
+    """A worker's own `check_model` message, as Beam re-raises it (the same type) or relays it in
+    its error text: feedshield wrote it, and it names a model or a file, never a value."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, ModelUnavailable):
+            return _WHILE_RUNNING.sub("", str(exc)).strip()
+        found = _WORKER_MODEL.findall(str(exc))
+        if found:
+            return _WHILE_RUNNING.sub("", found[-1]).strip()
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 def _failure(exc: BaseException, out_dir: Path, run_id: str) -> RunResult:
+    problem = worker_environment_problem(exc)
+    if problem:
+        logs.logger().error("a worker's environment is not ready", extra={"run_id": run_id, "stage": "setup"})
+        return RunResult(exit_codes.MODEL, f"on a worker: {problem}; nothing was published and the last release "
+                                           f"in {out_dir} stays current")
     step = logs.failed_step(exc)
     stage = logs.stage_of(step)
     log = logs.logger()

