@@ -101,14 +101,16 @@ class FeedFolder:
     def feed_id(self) -> str:
         """The feed's name in the ledger, made at its first run: folders sharing a ledger stay apart."""
         path = self.root / FEED_ID
-        try:
-            return path.read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            value = f"feed-{uuid.uuid4().hex[:16]}"
+        if not path.exists():
             tmp = path.with_name(f".{FEED_ID}-{uuid.uuid4().hex[:8]}")
-            tmp.write_text(value + "\n", encoding="utf-8")
-            os.replace(tmp, path)
-            return value
+            tmp.write_text(f"feed-{uuid.uuid4().hex[:16]}\n", encoding="utf-8")
+            try:
+                os.link(tmp, path)  # never replaces: of two first runs, one names the feed for both
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
+        return path.read_text(encoding="utf-8").strip()
 
     @contextlib.contextmanager
     def locked(self, on_wait=None):

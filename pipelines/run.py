@@ -379,7 +379,7 @@ def open_feed(request: RunRequest) -> tuple[FeedFolder, Ledger, str] | RunResult
     folder = FeedFolder(Path(request.output))
     try:
         folder.prepare()
-        feed = folder.feed_id()
+        feed = folder.feed_id()  # made once, never replaced: runs that start together share it
     except OSError as exc:
         why = "it is a file, not a folder" if isinstance(exc, (FileExistsError, NotADirectoryError)) else exc.strerror
         return RunResult(exit_codes.USAGE, f"output {request.output}: cannot be written ({why}); nothing was published")

@@ -173,3 +173,12 @@ def test_a_full_disk_while_publishing_leaves_the_last_release_and_the_next_run_c
     assert main(_argv(exports[1], out)) == exit_codes.OK
     statuses, checked = _state(out)
     assert statuses == {1: "committed", 2: "aborted", 3: "committed"} and checked.ok, checked.problems
+
+
+def test_runs_that_start_together_on_a_new_folder_name_one_feed(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+    folders = [FeedFolder(tmp_path / "new") for _ in range(16)]
+    folders[0].prepare()
+    with ThreadPoolExecutor(16) as pool:
+        names = set(pool.map(lambda f: f.feed_id(), folders))
+    assert len(names) == 1 and not list((tmp_path / "new").glob(".feed-id-*"))
