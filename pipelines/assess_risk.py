@@ -66,28 +66,36 @@ class _Decide(beam.DoFn):
         yield pvalue.TaggedOutput(FAILING, element) if element.src in failing else element
 
 
-class Tallies(beam.PTransform):
-    """(class key, tally) from (class key, sensitive value)."""
+class TallyWithHeld(beam.PTransform):
+    """(class key, tally) from (class key, sensitive value) pairs, together with the `held` pairs."""
 
-    def expand(self, keyed):
-        return keyed | "Tally" >> beam.CombinePerKey(TallyClass())
+    def __init__(self, held):
+        super().__init__()
+        self.held = held
+
+    def expand(self, pairs):
+        return (pairs, self.held) | "WithHeld" >> beam.Flatten() | "Tally" >> beam.CombinePerKey(TallyClass())
 
 
-class SplitByClass(beam.PTransform):
-    """Main: records of classes that pass; `failing`: the others. `held` are (key, sensitive value)
-    pairs of what the recipient already holds: counted in the classes, never decided."""
+class _ClassStep(beam.PTransform):
+    """A step over the classes of a release and of what the recipient already holds (`held`:
+    (key, sensitive value) pairs, counted in the classes, never decided)."""
 
     def __init__(self, model: RiskModel, held):
         super().__init__()
         self.model = model
         self.held = held
 
+
+class SplitByClass(_ClassStep):
+    """Main: records of classes that pass; `failing`: the others."""
+
     def expand(self, records):
         model = self.model
         keyed = records | "Key" >> beam.Map(
             lambda e: (model.key(e.output), (e.src, model.sensitive_value(e.output))))
-        values = keyed | "Values" >> beam.Map(lambda kv: (kv[0], kv[1][1]))
-        tallies = (values, self.held) | "WithHeld" >> beam.Flatten() | "Classes" >> Tallies()
+        tallies = (keyed | "Values" >> beam.Map(lambda kv: (kv[0], kv[1][1]))
+                   | "Classes" >> TallyWithHeld(self.held))
         members = keyed | "Positions" >> beam.Map(lambda kv: (kv[0], kv[1][0]))
 
         def failing_positions(grouped):
@@ -102,20 +110,14 @@ class SplitByClass(beam.PTransform):
                                       .with_outputs(FAILING, main="passing"))
 
 
-class SummarizeClasses(beam.PTransform):
-    """The figures of the classes of `records` together with the `held` (key, sensitive value) pairs."""
-
-    def __init__(self, model: RiskModel, held):
-        super().__init__()
-        self.model = model
-        self.held = held
+class SummarizeClasses(_ClassStep):
+    """The figures of the classes of `records` together with the held pairs."""
 
     def expand(self, records):
         model = self.model
-        return ((records | "Key" >> beam.Map(lambda e: (model.key(e.output), model.sensitive_value(e.output))),
-                 self.held)
-                | "WithHeld" >> beam.Flatten()
-                | "Classes" >> Tallies()
+        return (records
+                | "Key" >> beam.Map(lambda e: (model.key(e.output), model.sensitive_value(e.output)))
+                | "Classes" >> TallyWithHeld(self.held)
                 | "Summarize" >> beam.CombineGlobally(Summarize())
                 | "Figures" >> beam.FlatMap(lambda s: s.figures(model).items()))
 

@@ -128,11 +128,11 @@ def preflight(request: RunRequest) -> Checked | RunResult:
         key = key_reference(loaded)
         audit_key = audit_key_reference(request.audit_key_file)
         # the driver checks both keys; only their references go into the pipeline
-        if key is not None and key.load() == audit_key.load():
+        audit = audit_key.load()
+        if key is not None and key.load() == audit:
             return RunResult(exit_codes.USAGE, "the audit key is the recipient's pseudonymization key: the "
                                                "recipient could link its pseudonyms to the ledger; give the city "
                                                "its own audit key")
-        audit_key.load()
         signer = HeadSigner.from_file(request.signing_key) if request.signing_key else None
         engine = load_engine_config(request.engine_config).with_model(request.spacy_model)
         mapping = load_mapping(request.mapping) if request.mapping else None
