@@ -168,7 +168,7 @@ def ledger_write(pairs_path: Path, out: Path) -> int:
     ledger = Ledger(default_url(out))
     publisher = Publisher(FeedFolder(out), ledger, "bench")
     entry = {"release": 1, "files": {}, "counts": {"published": len(disclosures)}}
-    publisher.record_pending(1, entry, disclosures)
+    publisher.record_pending(1, entry, (("disclosure", d) for d in disclosures))
     publisher.commit(1)
     ledger.close()
     return len(disclosures)

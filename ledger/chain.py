@@ -11,7 +11,7 @@ import json
 from typing import NamedTuple
 
 GENESIS = "0" * 64
-KINDS = ("release", "disclosure", "commit", "abort")
+KINDS = ("release", "disclosure", "retraction", "commit", "abort")
 
 
 class Entry(NamedTuple):

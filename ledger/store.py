@@ -53,6 +53,7 @@ heads = sa.Table(
 )
 
 BATCH = 5000
+RECORD_KINDS = ("disclosure", "retraction")  # entries about one record: indexed by record and person
 
 
 class LedgerError(Exception):
@@ -142,9 +143,10 @@ class Ledger:
                 seq += 1
                 last = link(feed, seq, kind, release, body, prev)
                 prev = last.entry_hash
-                rows.append({**last._asdict(), "record_key": body.get("record") if kind == "disclosure" else None})
+                about = kind in RECORD_KINDS
+                rows.append({**last._asdict(), "record_key": body.get("record") if about else None})
                 keys += [{"feed": feed, "person_key": k, "seq": seq} for person in body.get("persons", ())
-                         for k in person] if kind == "disclosure" else []
+                         for k in person] if about else []
                 if len(rows) >= BATCH:
                     self._flush(conn, rows, keys)
                     rows, keys = [], []
@@ -203,8 +205,9 @@ class Ledger:
         return [found[n] for n in sorted(found)]
 
     def disclosures(self, feed: str, record_key: str | None = None, person_key: str | None = None) -> list[Entry]:
+        """The disclosure and retraction entries of a record or a person, in order."""
         columns = [entries.c[name] for name in Entry._fields]
-        query = sa.select(*columns).where(entries.c.feed == feed, entries.c.kind == "disclosure")
+        query = sa.select(*columns).where(entries.c.feed == feed, entries.c.kind.in_(RECORD_KINDS))
         if record_key is not None:
             query = query.where(entries.c.record_key == record_key)
         if person_key is not None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ledger.chain import first_broken
 from ledger.signing import signature_problem
-from ledger.store import Ledger
+from ledger.store import RECORD_KINDS, Ledger
 from pipelines.releases import FeedFolder, file_digests
 
 
@@ -31,7 +31,7 @@ class Verification:
 
 def _chain_facts(ledger: Ledger, feed: str, found: Verification):
     """Walk the chain once: its first break, and what the entries say of releases, persons and signatures."""
-    releases, committed, disclosed, person_keys = {}, {}, {}, []
+    releases, committed, disclosed, retracted, person_keys = {}, {}, {}, {}, []
 
     def walk():
         for entry in ledger.chain(feed):
@@ -42,19 +42,22 @@ def _chain_facts(ledger: Ledger, feed: str, found: Verification):
                 releases[entry.release] = body
             elif entry.kind == "commit":
                 committed[entry.release] = body
-            elif entry.kind == "disclosure":
+            elif entry.kind == "retraction":
+                retracted[entry.release] = retracted.get(entry.release, 0) + 1
+            if entry.kind == "disclosure":
                 disclosed[entry.release] = disclosed.get(entry.release, 0) + 1
+            if entry.kind in RECORD_KINDS:
                 person_keys.extend(sorted((entry.seq, k) for person in body.get("persons", ()) for k in person))
             yield entry
 
     broken = first_broken(walk(), ledger.head(feed))
-    return broken, releases, committed, disclosed, person_keys
+    return broken, releases, committed, disclosed, retracted, person_keys
 
 
 def verify(ledger: Ledger, feed: str, folder: FeedFolder, public_key: str | None = None) -> Verification:
     """`public_key` (raw hex, `signing.load_public_key`): every commit must be signed by it."""
     found = Verification()
-    broken, releases, committed, disclosed, person_keys = _chain_facts(ledger, feed, found)
+    broken, releases, committed, disclosed, retracted, person_keys = _chain_facts(ledger, feed, found)
     if broken:
         found.problems.append(f"chain: {broken}")
     for number, commit in sorted(committed.items()):
@@ -77,6 +80,9 @@ def verify(ledger: Ledger, feed: str, folder: FeedFolder, public_key: str | None
         if disclosed.get(number, 0) != body["counts"]["published"]:
             found.problems.append(f"release {number}: {disclosed.get(number, 0)} disclosure entries for "
                                   f"{body['counts']['published']} published records")
+        if retracted.get(number, 0) != body["counts"].get("retracted", 0):
+            found.problems.append(f"release {number}: {retracted.get(number, 0)} retraction entries for "
+                                  f"{body['counts'].get('retracted', 0)} retracted records")
         found.problems += _files(folder, number, body["files"])
     for number in folder.on_disk():
         if number not in committed:

@@ -12,7 +12,7 @@ only meet other generalized records, so a class that passed is never
 changed. The recipient keeps what earlier releases sent, so the classes
 count those records too (`StillHeld`: read from the feed folder's
 committed releases by the workers, each record once, none that this
-release sends again), though only this release's records can be withheld.
+release decides again), though only this release's records can be withheld.
 The summaries before and after (histograms of class sizes and of
 diversity) are combined globally and go to staging for the manifest.
 """
@@ -123,14 +123,19 @@ class SummarizeClasses(_ClassStep):
 
 
 class StillHeld(beam.PTransform):
-    """What the recipient holds from earlier releases and this release does not replace, as
-    (key, sensitive value) pairs: each held record once (by `risk.identity`, the newest release's
-    version), and none that this release sends again."""
+    """What the recipient holds from earlier releases and this release does not decide again, as
+    (key, sensitive value) pairs.
 
-    def __init__(self, model: RiskModel, held_files: tuple[str, ...]):
+    A feed that shows record ids names what is held (`kept`: holdings this run leaves as they are,
+    from `holdings.TriageRecords`); the held version of each is read from the release that sent it.
+    A feed without record ids cannot retract: the recipient keeps every line ever sent, each held
+    record once (by `risk.identity`, the newest release's version), and none this release sends again."""
+
+    def __init__(self, model: RiskModel, held_files: tuple[str, ...], kept=None):
         super().__init__()
         self.model = model
         self.held_files = held_files
+        self.kept = kept
 
     def expand(self, records):
         model, pipeline = self.model, records.pipeline
@@ -139,8 +144,18 @@ class StillHeld(beam.PTransform):
         held = (pipeline
                 | "HeldFiles" >> beam.Create(sorted(self.held_files))
                 | "ReadHeld" >> beam.io.ReadAllFromText(with_filename=True)
-                | "ParseHeld" >> beam.Map(lambda fl: (release_of(fl[0]), json.loads(fl[1])))
-                | "ByIdentity" >> beam.Map(lambda ro: (identity(ro[1]), ro)))
+                | "ParseHeld" >> beam.Map(lambda fl: (release_of(fl[0]), json.loads(fl[1]))))
+        if self.kept is not None:
+            def kept_version(grouped):
+                _, joined = grouped
+                if joined["kept"] and joined["held"]:
+                    output = joined["held"][0]
+                    yield model.key(output), model.sensitive_value(output)
+            return ({"held": held | "ByReleaseAndId" >> beam.Map(lambda ro: ((ro[0], identity(ro[1])), ro[1])),
+                     "kept": self.kept | "KeptId" >> beam.Map(lambda h: ((h.release, f"id:{h.visible_id}"), True))}
+                    | "JoinKept" >> beam.CoGroupByKey()
+                    | "KeptVersions" >> beam.FlatMap(kept_version))
+        held = held | "ByIdentity" >> beam.Map(lambda ro: (identity(ro[1]), ro))
         # a held line may be this record as an earlier gate generalized it: either form is sent again
         sent = records | "SentIdentity" >> beam.FlatMap(
             lambda e: {(identity(e.output), True), (identity(model.generalize(e.output)), True)})
@@ -162,14 +177,15 @@ class AssessRisk(beam.PTransform):
     (records counted from earlier releases), and the figures `before` and `after` the gate, as
     (name, value) items, over what the recipient will hold."""
 
-    def __init__(self, model: RiskModel, held_files: tuple[str, ...] = ()):
+    def __init__(self, model: RiskModel, held_files: tuple[str, ...] = (), kept=None):
         super().__init__()
         self.model = model
         self.held_files = held_files
+        self.kept = kept
 
     def expand(self, records):
         model = self.model
-        held = records | "Held" >> StillHeld(model, self.held_files)
+        held = records | "Held" >> StillHeld(model, self.held_files, self.kept)
         before = records | "Before" >> SummarizeClasses(model, held)
         if model.action in ("report", "fail"):  # a failing run is the driver's to stop: it publishes nothing
             published, suppressed, generalized = records, [], []

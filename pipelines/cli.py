@@ -202,6 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
                 "--input arrests.csv\n\nexit 0: every required field can be filled; 5: one cannot, or the "
                 "input cannot be read as mapped; 2: an invalid mapping")
 
+    _add(sub, "apply-release", func=_lazy("pipelines.apply_release", "command"),
+         arguments=_lazy("pipelines.apply_release", "add_arguments"), common=common,
+         help="the recipient's side: apply a feed folder's releases, in order, to a state folder",
+         epilog="example:\n  feedshield apply-release received/ice --into state/ice\n\nexit 0: applied (or "
+                "nothing new); 4: a release does not match its manifest, or retracts what the state does not hold")
     _add(sub, "risk", func=_lazy("pipelines.risk_report", "command"),
          arguments=_lazy("pipelines.risk_report", "add_arguments"), common=common,
          help="re-identification risk of an existing feed: k, l, prosecutor and journalist risk, failing classes",

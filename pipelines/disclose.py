@@ -3,34 +3,42 @@
 Carries the audit key's reference, never the key (`secret_key.py`): each
 worker reads the key in `setup`. What it makes holds keyed hashes, field
 names and digests only, and goes to the run's staging folder, never to
-the recipient.
+the recipient. Each published record comes out keyed by its ledger key,
+with the digest of the source it was made from, for the comparison with
+what the recipient holds.
 """
 import apache_beam as beam
 
 from ledger.disclosure import Discloser
-from pipelines.elements import Disclosure, Redacted
+from ledger.holdings import source_digest
+from pipelines.elements import Redacted
 from redaction_rules.contract import Contract
 from redaction_rules.secret_key import KeyReference
 
 
 class DiscloseDoFn(beam.DoFn):
-    def __init__(self, contract: Contract, audit_key: KeyReference):
+    def __init__(self, contract: Contract, audit_key: KeyReference, terms: str):
         self.contract = contract
         self.audit_key = audit_key
+        self.terms = terms
 
     def setup(self):
-        self.discloser = Discloser(self.audit_key.load(), self.contract)
+        self.key = self.audit_key.load()
+        self.discloser = Discloser(self.key, self.contract)
 
     def process(self, element: Redacted):
-        yield Disclosure(element.src, self.discloser.describe(element.record, element.output))
+        body = self.discloser.describe(element.record, element.output)
+        body["source"] = source_digest(self.key, self.terms, element.record)
+        yield body["record"], (element, body)
 
 
 class DescribeDisclosures(beam.PTransform):
-    def __init__(self, contract: Contract, audit_key: KeyReference):
+    def __init__(self, contract: Contract, audit_key: KeyReference, terms: str):
         super().__init__()
         self.contract = contract
         self.audit_key = audit_key
+        self.terms = terms
 
     def expand(self, published):
-        return published | "Describe" >> (beam.ParDo(DiscloseDoFn(self.contract, self.audit_key))
-                                          .with_input_types(Redacted).with_output_types(Disclosure))
+        return published | "Describe" >> (beam.ParDo(DiscloseDoFn(self.contract, self.audit_key, self.terms))
+                                          .with_input_types(Redacted))

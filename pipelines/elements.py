@@ -12,6 +12,8 @@ Src = tuple[int, int]
 
 # Tags of the side outputs that withhold a record
 QUARANTINE, DEAD_LETTER, EXCLUDED = "quarantine", "dead_letter", "excluded"
+# Tags of the outputs that compare a run with what the recipient holds
+UNCHANGED, KEPT, RETRACTED, DISCLOSED = "unchanged", "kept", "retracted", "disclosed"
 
 
 class Line(NamedTuple):
@@ -52,6 +54,21 @@ class Redacted(NamedTuple):
     record: dict
     output: dict
     entities: dict
+
+
+class Excluded(NamedTuple):
+    """A record an exclusion rule keeps from every release, by the rule's name."""
+    src: Src
+    record_id: str | None
+    rule: str
+
+
+class Retraction(NamedTuple):
+    """A held record the recipient must delete (`ledger.changes.retraction`): its recipient id goes to
+    the recipient, its reason to the ledger alone. Retractions are ordered by their line, so `src`
+    is the same for all."""
+    body: dict
+    src: Src = (0, 0)
 
 
 class Disclosure(NamedTuple):

@@ -3,7 +3,7 @@ import apache_beam as beam
 from apache_beam import pvalue
 from apache_beam.metrics import Metrics
 
-from pipelines.elements import EXCLUDED, Parsed
+from pipelines.elements import EXCLUDED, Excluded, Parsed
 from redaction_rules.contract import Contract
 from redaction_rules.exclusions import exclusion_rule
 
@@ -18,11 +18,11 @@ class ExcludeDoFn(beam.DoFn):
             yield element
         else:
             Metrics.counter("feedshield", f"excluded_{rule}").inc()
-            yield pvalue.TaggedOutput(EXCLUDED, rule)
+            yield pvalue.TaggedOutput(EXCLUDED, Excluded(element.src, element.record.get("record_id"), rule))
 
 
 class ExcludeRecords(beam.PTransform):
-    """Outputs: main (records that go on) and `excluded` (the rule name of each excluded record)."""
+    """Outputs: main (records that go on) and `excluded` (each excluded record's position, id and rule)."""
 
     def __init__(self, contract: Contract):
         super().__init__()

@@ -107,11 +107,15 @@ def _disclosures(args, ledger: Ledger, feed: str, _folder) -> int:
         if release.status != "committed":
             continue  # a pending release is not visible yet, an aborted one never was
         body = json.loads(entry.body)
-        rows.append({"release": release.number, "committed_at": release.closed["committed_at"],
-                     "recipient": release.body["contract"]["recipient"], "contract": release.body["contract"]["id"],
-                     "version": release.body["contract"]["version"], "as_of": release.body["as_of"],
-                     "purpose": release.body["purpose"], "visible_id": body["visible_id"],
-                     "categories": body["categories"], "fields": body["fields"]})
+        row = {"release": release.number, "kind": entry.kind, "committed_at": release.closed["committed_at"],
+               "recipient": release.body["contract"]["recipient"], "contract": release.body["contract"]["id"],
+               "version": release.body["contract"]["version"], "as_of": release.body["as_of"],
+               "purpose": release.body["purpose"], "visible_id": body["visible_id"]}
+        if entry.kind == "retraction":
+            row |= {"reason": body["reason"], "previous_release": body["previous_release"]}
+        else:
+            row |= {"change": body.get("change", "new"), "categories": body["categories"], "fields": body["fields"]}
+        rows.append(row)
     if args.json:
         for row in rows:
             print(json.dumps(row))
@@ -119,11 +123,17 @@ def _disclosures(args, ledger: Ledger, feed: str, _folder) -> int:
     if not rows:
         print(f"the {what} you named is in no committed release of this feed (or the audit key is another)")
         return exit_codes.OK
-    print(f"the {what} you named was disclosed in {len(rows)} committed release(s):")
+    sent = sum(1 for row in rows if row["kind"] == "disclosure")
+    print(f"the {what} you named was disclosed in {sent} committed release(s)"
+          + (f" and retracted in {len(rows) - sent}" if len(rows) > sent else "") + ":")
     for row in rows:
         print(f"  release {row['release']:06d}, committed {row['committed_at']}, to {row['recipient']}, "
               f"under {row['contract']} {row['version']} (as of {row['as_of']})")
-        print(f"    sent as record {row['visible_id'] or '(no record id)'}; people shown: "
+        if row["kind"] == "retraction":
+            print(f"    retracted record {row['visible_id']} (sent in release {row['previous_release']:06d}): "
+                  f"{row['reason']}")
+            continue
+        print(f"    sent as record {row['visible_id'] or '(no record id)'} ({row['change']}); people shown: "
               f"{', '.join(row['categories']) or 'none'}")
         print(f"    fields: {', '.join(row['fields'])}")
     return exit_codes.OK

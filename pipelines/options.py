@@ -59,6 +59,8 @@ class RunRequest:
     ledger: str | None = None
     audit_key_file: str | None = None
     signing_key: str | None = None
+    incremental: bool = False
+    changes_only: bool = False
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> "RunRequest":
@@ -88,6 +90,13 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                         help="publish an empty release when the input holds no records (default: exit 5)")
     parser.add_argument("--progress-every", dest="progress_every", type=seconds, default=30.0, metavar="DURATION",
                         help="when stderr is not a terminal, a progress line this often (default 30s)")
+    feed = parser.add_argument_group("ongoing feed")
+    feed.add_argument("--incremental", action="store_true",
+                      help="send only what changed since the last committed release: new records, updates, and "
+                           "retractions of what may no longer be disclosed (the ledger is the state)")
+    feed.add_argument("--changes-only", dest="changes_only", action="store_true",
+                      help="with --incremental: the input holds only changed records, so a record it does not "
+                           "hold is unchanged, not deleted")
     add_ledger_arguments(parser)
 
 

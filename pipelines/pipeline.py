@@ -12,13 +12,13 @@ import apache_beam as beam
 
 from pipelines.apply_contract import ApplyContract
 from pipelines.assess_risk import AssessRisk
-from pipelines.disclose import DescribeDisclosures
 from pipelines.elements import DeadLetter, Quarantined
 from pipelines.exclude import ExcludeRecords
 from pipelines.inputs import InputFile
 from pipelines.parse import ParseRecords
 from pipelines.progress import PUBLISHED, READ, WITHHELD, CountProgress
 from pipelines.group_rows import GroupRows
+from pipelines.holdings import CompareWithHoldings, ReadHoldings, TriageRecords
 from pipelines.map_rows import MapRows
 from pipelines.read import ReadJsonLines
 from pipelines.read_csv import ReadCsvRows
@@ -35,7 +35,9 @@ from redaction_rules.risk import model_for
 from redaction_rules.source_mapping import SourceMapping
 
 FEED_DIR, QUARANTINE_DIR, DEAD_LETTER_DIR, DISCLOSURES_DIR = "feed", "quarantine", "dead-letter", "_disclosures"
-STAGING_DIRS = (FEED_DIR, QUARANTINE_DIR, DEAD_LETTER_DIR, DISCLOSURES_DIR)
+RETRACTIONS_DIR, LEDGER_RETRACTIONS_DIR = "_retractions", "_ledger_retractions"
+STAGING_DIRS = (FEED_DIR, QUARANTINE_DIR, DEAD_LETTER_DIR, DISCLOSURES_DIR, RETRACTIONS_DIR, LEDGER_RETRACTIONS_DIR)
+HOLDINGS_FILE = "_holdings.jsonl"
 COUNTS_FILE, ENTITIES_FILE, REPEATS_FILE, REASONS_FILE, RUNS = (
     "_counts.json", "_entities.json", "_repeats.json", "_reasons.json", "_runs")
 RISK_BEFORE_FILE, RISK_AFTER_FILE = "_risk_before.json", "_risk_after.json"
@@ -55,6 +57,13 @@ class Plan:
     mapping: SourceMapping | None = None  # None: the inputs are the spec's JSON Lines
     audit_key: KeyReference | None = None  # the city's audit key's reference: the ledger's view of each record
     held_files: tuple[str, ...] = ()  # feed files of the committed releases: what the recipient already holds
+    terms: str = ""  # `holdings.terms_digest` of what a feed line depends on besides its record
+    incremental: bool = False  # send only what changed since the last committed release
+    changes_only: bool = False  # the input holds only changed records: an absent record is unchanged
+
+    @property
+    def holdings_file(self) -> str:
+        return beam.io.filesystems.FileSystems.join(self.staging, HOLDINGS_FILE)
 
     @property
     def places(self) -> list[str]:
@@ -86,19 +95,32 @@ class ShieldFeed(beam.PTransform):
         dead_letter = (*unmapped, parsed.dead_letter) | "GatherDeadLetters" >> beam.Flatten()
         repeats = parsed.records | "FindRepeatedIds" >> FindRepeatedIds()
         kept = parsed.records | "Exclude" >> ExcludeRecords(plan.contract)
-        shaped = kept.records | "ApplyContract" >> ApplyContract(plan.contract, plan.key)
+        holdings = pbegin | "ReadHoldings" >> ReadHoldings(plan.holdings_file)
+        triage = ((kept.records, kept.excluded, holdings)
+                  | "Triage" >> TriageRecords(plan.audit_key, plan.terms, plan.incremental, plan.changes_only,
+                                              plan.contract.shows_record_id))
+        shaped = triage.records | "ApplyContract" >> ApplyContract(plan.contract, plan.key)
         redacted = shaped.records | "RedactFreeText" >> RedactFreeText(plan.contract, plan.engine)
         verified = redacted.records | "Verify" >> VerifyRecords(plan.contract)
-        risk = verified.records | "AssessRisk" >> AssessRisk(model_for(plan.contract), plan.held_files)
+        untouched = (triage.unchanged, triage.kept) | "Untouched" >> beam.Flatten()
+        risk = verified.records | "AssessRisk" >> AssessRisk(
+            model_for(plan.contract), plan.held_files, untouched if plan.contract.shows_record_id else None)
         quarantine = ((shaped.quarantine, redacted.quarantine, verified.quarantine)
                       | "GatherQuarantine" >> beam.Flatten())
-        risk["records"] | "ProgressPublished" >> CountProgress(plan.staging, PUBLISHED)
+        compared = ((risk["records"], quarantine, risk["suppressed"], holdings)
+                    | "CompareWithHoldings" >> CompareWithHoldings(plan.contract, plan.audit_key, plan.terms,
+                                                                   plan.incremental))
+        unchanged = (triage.unchanged, compared.unchanged) | "Unchanged" >> beam.Flatten()
+        retracted = (triage.retracted, compared.retracted) | "Retracted" >> beam.Flatten()
+        for label, done in (("Published", compared.records), ("Unchanged", unchanged)):
+            done | f"Progress{label}" >> CountProgress(plan.staging, PUBLISHED)
         for label, withheld in (("DeadLettered", dead_letter), ("Excluded", kept.excluded),
                                 ("SuppressedForRisk", risk["suppressed"]),
                                 ("QuarantinedShaping", shaped.quarantine), ("QuarantinedRedaction", redacted.quarantine),
                                 ("QuarantinedVerification", verified.quarantine)):
             withheld | f"Progress{label}" >> CountProgress(plan.staging, WITHHELD)
-        return {"feed": risk["records"], "quarantine": quarantine, "dead_letter": dead_letter,
+        return {"feed": compared.records, "disclosures": compared.disclosed, "unchanged": unchanged,
+                "retracted": retracted, "quarantine": quarantine, "dead_letter": dead_letter,
                 "excluded": kept.excluded, "redacted": redacted.records, "repeats": repeats,
                 "suppressed": risk["suppressed"], "generalized": risk["generalized"], "held": risk["held"],
                 "risk_before": risk["before"], "risk_after": risk["after"]}
@@ -118,16 +140,19 @@ class WriteRun(beam.PTransform):
                                                                    runs(QUARANTINE_DIR))
         outputs["dead_letter"] | "WriteDeadLetter" >> WriteShards(join(staging, DEAD_LETTER_DIR), 1, DeadLetter._asdict,
                                                                  runs(DEAD_LETTER_DIR))
-        if self.plan.audit_key is not None:
-            (outputs["feed"]
-             | "DescribeDisclosures" >> DescribeDisclosures(self.plan.contract, self.plan.audit_key)
-             | "WriteDisclosures" >> WriteShards(join(staging, DISCLOSURES_DIR), 1, lambda e: e.body,
-                                                 runs(DISCLOSURES_DIR)))
+        outputs["disclosures"] | "WriteDisclosures" >> WriteShards(join(staging, DISCLOSURES_DIR), 1, lambda e: e.body,
+                                                                   runs(DISCLOSURES_DIR))
+        outputs["retracted"] | "WriteRetractions" >> WriteShards(
+            join(staging, RETRACTIONS_DIR), 1, lambda e: {"record_id": e.body["visible_id"]}, runs(RETRACTIONS_DIR))
+        outputs["retracted"] | "WriteLedgerRetractions" >> WriteShards(
+            join(staging, LEDGER_RETRACTIONS_DIR), 1, lambda e: e.body, runs(LEDGER_RETRACTIONS_DIR))
         dispositions = (
             outputs["feed"] | "PublishedKey" >> beam.Map(lambda _: ("published", 1)),
             outputs["quarantine"] | "QuarantinedKey" >> beam.Map(lambda e: (f"quarantined:{e.stage}", 1)),
             outputs["dead_letter"] | "DeadLetterKey" >> beam.Map(lambda _: ("dead_lettered", 1)),
-            outputs["excluded"] | "ExcludedKey" >> beam.Map(lambda rule: (f"excluded:{rule}", 1)),
+            outputs["excluded"] | "ExcludedKey" >> beam.Map(lambda e: (f"excluded:{e.rule}", 1)),
+            outputs["unchanged"] | "UnchangedKey" >> beam.Map(lambda _: ("unchanged", 1)),
+            outputs["retracted"] | "RetractedKey" >> beam.Map(lambda _: ("retracted", 1)),  # held, not read
             outputs["suppressed"] | "SuppressedKey" >> beam.Map(lambda _: ("suppressed:risk", 1)),
             outputs["generalized"] | "GeneralizedKey" >> beam.Map(lambda _: ("generalized:risk", 1)),  # published too
             outputs["held"] | "HeldKey" >> beam.Map(lambda _: ("held:risk", 1)),  # earlier releases', counted

@@ -33,11 +33,12 @@ def release_entry(manifest: dict, number: int, purpose: str, files: dict[str, st
     return {"release": number, "run_id": manifest["run_id"], "contract": manifest["contract"],
             "purpose": purpose, "as_of": manifest["as_of"], "tool": manifest["tool"],
             "inputs": manifest["inputs"], "source": manifest["source"], "files": files,
-            "counts": manifest["counts"], "operator": operator(),
+            "counts": manifest["counts"], "mode": manifest["mode"], "operator": operator(),
             "started_at": manifest["started_at"], "finished_at": manifest["finished_at"]}
 
 
-def read_disclosures(folder: Path) -> Iterator[dict]:
+def read_entries(folder: Path) -> Iterator[dict]:
+    """The ledger entries the workers wrote into a staging folder, in their files' order."""
     for part in sorted(folder.glob("*.jsonl")):
         with part.open(encoding="utf-8") as handle:
             for line in handle:
@@ -88,12 +89,13 @@ class Publisher:
     def __init__(self, folder: FeedFolder, ledger: Ledger, feed: str, signer: HeadSigner | None = None):
         self.folder, self.ledger, self.feed, self.signer = folder, ledger, feed, signer
 
-    def record_pending(self, number: int, entry: dict, disclosures) -> None:
+    def record_pending(self, number: int, entry: dict, records) -> None:
+        """`records`: (kind, body) of each disclosure and retraction of the release."""
         def still_free(ledger, conn, feed):
             if any(r.number == number for r in ledger.releases(feed, conn)):
                 raise LedgerError(f"release {number} was recorded by another run meanwhile")
         # streamed: a release of 50,000 records is never held in memory as entries
-        items = itertools.chain([("release", number, entry)], (("disclosure", number, d) for d in disclosures))
+        items = itertools.chain([("release", number, entry)], ((kind, number, body) for kind, body in records))
         self.ledger.append(self.feed, items, expect=still_free)
 
     def place(self, staging: Path, release: Path, number: int) -> None:
@@ -106,8 +108,8 @@ class Publisher:
     def commit(self, number: int) -> None:
         self.ledger.append(self.feed, commit_entries(number, False, self.signer))
 
-    def publish(self, staging: Path, release: Path, number: int, entry: dict, disclosures) -> None:
-        self.record_pending(number, entry, disclosures)
+    def publish(self, staging: Path, release: Path, number: int, entry: dict, records) -> None:
+        self.record_pending(number, entry, records)
         self.place(staging, release, number)
         self.point(number)
         self.commit(number)

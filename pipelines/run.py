@@ -11,6 +11,7 @@ manifest and the report into place, the manifest last. Every way out has
 its own exit code (`exit_codes.py`), and everything the driver says goes
 to the `feedshield` logger and the run folder's owner-only `run.log`.
 """
+import itertools
 import json
 import re
 import time
@@ -25,7 +26,8 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from ledger.audit_key import audit_key_reference
+from ledger.audit_key import audit_key_reference, ledger_key
+from ledger.holdings import FULL, INCREMENT, holdings, terms_digest, write_holdings
 from ledger.signing import HeadSigner
 from ledger.store import Ledger, LedgerError, default_url
 from pipelines import exit_codes, logs, publish
@@ -33,9 +35,10 @@ from pipelines.digests import sha256_and_lines
 from pipelines.inputs import InputError, InputFile, resolve_inputs
 from pipelines.loopback import serve_local_workers_on_loopback
 from pipelines.options import RunRequest
-from pipelines.pipeline import (COUNTS_FILE, DEAD_LETTER_DIR, DISCLOSURES_DIR, ENTITIES_FILE, FEED_DIR, QUARANTINE_DIR,
-                                REASONS_FILE, REPEATS_FILE, RISK_AFTER_FILE, RISK_BEFORE_FILE, STAGING_DIRS, Plan,
-                                build)
+from pipelines.pipeline import (COUNTS_FILE, DEAD_LETTER_DIR, DISCLOSURES_DIR, ENTITIES_FILE, FEED_DIR, HOLDINGS_FILE,
+                                LEDGER_RETRACTIONS_DIR, QUARANTINE_DIR, REASONS_FILE, REPEATS_FILE, RETRACTIONS_DIR,
+                                RISK_AFTER_FILE, RISK_BEFORE_FILE, STAGING_DIRS, Plan, build)
+from pipelines.write import shard_name
 from pipelines.progress import ProgressWatcher
 from pipelines.read_sql import safe_url
 from pipelines.publish import Publisher
@@ -50,7 +53,7 @@ from redaction_rules.secret_key import KeyReference, KeyUnavailable
 from redaction_rules.source_mapping import LoadedMapping, MappingError, load_mapping
 
 DEFAULT_RUNNER = "FnApiRunner"  # the DirectRunner would first try to download Prism
-RUN_LOG, REPORT, MANIFEST = "run.log", "report.html", "manifest.json"
+RUN_LOG, REPORT, MANIFEST, RETRACTIONS = "run.log", "report.html", "manifest.json", "retractions.jsonl"
 
 # What to do when a stage fails, by the composite transform Beam names in its error.
 STAGE_HINTS = {
@@ -89,6 +92,7 @@ class Checked:
     inputs: tuple[InputFile, ...]
     mapping: LoadedMapping | None = None
     signer: HeadSigner | None = None  # the driver's alone: it signs ledger heads, never enters the pipeline
+    terms: str = ""  # what every feed line depends on besides its record (`holdings.terms_digest`)
 
     @property
     def total(self) -> int:
@@ -103,6 +107,11 @@ class Tallies:
     reasons: dict
     stage_ms: dict
     risk: dict = field(default_factory=dict)  # the class figures before and after the risk gate
+
+    @property
+    def changes(self) -> dict:
+        return {"sent": self.counts.get("published", 0), "unchanged": self.counts.get("unchanged", 0),
+                "retracted": self.counts.get("retracted", 0)}
 
 
 def _now() -> str:
@@ -139,6 +148,12 @@ def preflight(request: RunRequest) -> Checked | RunResult:
     except (ContractError, EngineConfigError, MappingError, KeyUnavailable) as exc:
         return RunResult(exit_codes.USAGE, str(exc))
     contract = loaded.contract
+    if request.changes_only and not request.incremental:
+        return RunResult(exit_codes.USAGE, "--changes-only needs --incremental: a full release is a whole export")
+    if request.incremental and not contract.shows_record_id:
+        return RunResult(exit_codes.USAGE, f"contract {contract.id} {contract.version} shows no record id: the "
+                                           "recipient could not tell an update from a new record, nor be told to "
+                                           "delete one, so the feed cannot be incremental; run full releases")
     in_force, why = contract.in_force(as_of)
     if not in_force:
         return RunResult(exit_codes.NOT_IN_FORCE, f"contract {contract.id} {contract.version} is not in force on "
@@ -151,7 +166,9 @@ def preflight(request: RunRequest) -> Checked | RunResult:
         inputs = tuple(resolve_inputs(request.input, mapping.mapping if mapping else None))
     except InputError as exc:
         return RunResult(exit_codes.INPUT, str(exc))
-    checked = Checked(loaded, key, audit_key, engine, as_of, inputs, mapping, signer)
+    terms = terms_digest(loaded.sha256, engine.model_dump_json(exclude={"batch_size"}), version("feedshield"),
+                         ledger_key(audit, "pseudonymization key:" + key.load().hex()) if key is not None else "")
+    checked = Checked(loaded, key, audit_key, engine, as_of, inputs, mapping, signer, terms)
     if not checked.total and not request.allow_empty:
         return RunResult(exit_codes.INPUT, f"input {request.input}: no records; nothing was published "
                                            "(--allow-empty publishes an empty release)")
@@ -218,8 +235,8 @@ def account(checked: Checked, tallies: Tallies, out_dir: Path) -> Verdict:
     excluded = {k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("excluded:")}
     by_stage = {k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("quarantined:")}
     quarantined, dead = sum(by_stage.values()), counts.get("dead_lettered", 0)
-    suppressed = counts.get("suppressed:risk", 0)
-    disposed = published + quarantined + dead + sum(excluded.values()) + suppressed
+    suppressed, unchanged = counts.get("suppressed:risk", 0), counts.get("unchanged", 0)
+    disposed = published + unchanged + quarantined + dead + sum(excluded.values()) + suppressed
     risk = model_for(checked.loaded.contract)
     before = tallies.risk.get("before", {})
     risky = before.get("classes_below_k", 0) + (before.get("classes_below_l") or 0)
@@ -261,12 +278,13 @@ def account(checked: Checked, tallies: Tallies, out_dir: Path) -> Verdict:
         "input_records": total, "published": published if ok else 0, "verified_but_withheld": 0 if ok else published,
         "excluded": dict(sorted(excluded.items())), "quarantined": quarantined,
         "quarantined_by_stage": dict(sorted(by_stage.items())), "dead_lettered": dead,
-        "suppressed_for_risk": suppressed,
+        "suppressed_for_risk": suppressed, "unchanged": unchanged if ok else 0,
+        "retracted": counts.get("retracted", 0) if ok else 0,
         "repeated_record_ids": len(repeats)})
 
 
 def record_manifest(run_id: str, checked: Checked, tallies: Tallies, verdict: Verdict, staging: Path,
-                    runner: str, started: str, feed: str, release: int | None) -> dict:
+                    runner: str, started: str, feed: str, release: int | None, mode: str) -> dict:
     """What went to whom under which agreement, from which inputs: the run's record, written last."""
     contract = checked.loaded.contract
     listed = lambda name: [_file_entry(p) for p in sorted((staging / name).iterdir())]  # noqa: E731
@@ -275,6 +293,7 @@ def record_manifest(run_id: str, checked: Checked, tallies: Tallies, verdict: Ve
         "status": verdict.status,
         "feed": feed,
         "release": release,
+        "mode": mode,
         "tool": {"name": "feedshield", "version": version("feedshield")},
         "contract": {"id": contract.id, "version": contract.version, "recipient": contract.recipient,
                      "file": checked.loaded.path.name, "sha256": checked.loaded.sha256},
@@ -284,6 +303,8 @@ def record_manifest(run_id: str, checked: Checked, tallies: Tallies, verdict: Ve
                     "file": checked.mapping.path.name, "sha256": checked.mapping.sha256}
                    if checked.mapping else {"format": "jsonl"}),
         "outputs": {"feed": listed(FEED_DIR) if verdict.ok else [],
+                    "retractions": [{**_file_entry(staging / RETRACTIONS_DIR / shard_name(0, 1)),
+                                     "file": RETRACTIONS}] if verdict.ok else [],
                     **{name: listed(name) for name in (QUARANTINE_DIR, DEAD_LETTER_DIR)}},
         "counts": verdict.counts,
         "entities_redacted": dict(sorted(tallies.entities.items())),
@@ -350,10 +371,17 @@ def _check_disclosures(verdict: Verdict, staging: Path) -> Verdict:
                    "the ledger's disclosures and the feed's records differ in number: nothing was published", counts)
 
 
-def held_feed_files(folder: FeedFolder, ledger: Ledger, feed: str) -> tuple[str, ...]:
-    """The feed files of every committed release: the risk gate counts what the recipient holds."""
-    return tuple(str(p) for r in ledger.releases(feed) if r.status == "committed"
-                 for p in sorted((folder.release_dir(r.number) / FEED_DIR).glob("*.jsonl")))
+def held_feed_files(folder: FeedFolder, ledger: Ledger, feed: str, contract, held: dict, incremental: bool
+                    ) -> tuple[str, ...]:
+    """The feed files the risk gate reads what the recipient holds from: where a feed shows record ids,
+    those of the releases an increment may leave records in (a full release decides every record
+    again, and retracts the rest); where it shows none, every committed release's, since nothing can
+    be retracted."""
+    if contract.shows_record_id:
+        numbers = {h.release for h in held.values()} if incremental else set()
+    else:
+        numbers = {r.number for r in ledger.releases(feed) if r.status == "committed"}
+    return tuple(str(p) for n in sorted(numbers) for p in sorted((folder.release_dir(n) / FEED_DIR).glob("*.jsonl")))
 
 
 def _staging(folder: FeedFolder, run_id: str) -> Path:
@@ -365,14 +393,17 @@ def _staging(folder: FeedFolder, run_id: str) -> Path:
 
 def publish_release(publisher: Publisher, staging: Path, number: int, manifest: dict, report: str,
                     purpose: str) -> None:
-    """The release folder is made inside staging (feed, report, manifest), then published in steps."""
+    """The release folder is made inside staging (feed, retractions, report, manifest), then published in steps."""
     release = staging / "release"
     release.mkdir()
     (staging / FEED_DIR).rename(release / FEED_DIR)
+    (staging / RETRACTIONS_DIR / shard_name(0, 1)).rename(release / RETRACTIONS)
     (release / REPORT).write_text(report, encoding="utf-8")
     (release / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     entry = publish.release_entry(manifest, number, purpose, file_digests(release))
-    publisher.publish(staging, release, number, entry, publish.read_disclosures(staging / DISCLOSURES_DIR))
+    publisher.publish(staging, release, number, entry,
+                      itertools.chain((("disclosure", d) for d in publish.read_entries(staging / DISCLOSURES_DIR)),
+                                      (("retraction", r) for r in publish.read_entries(staging / LEDGER_RETRACTIONS_DIR))))
 
 
 def open_feed(request: RunRequest) -> tuple[FeedFolder, Ledger, str] | RunResult:
@@ -421,10 +452,13 @@ def _locked_run(request, checked, folder, ledger, feed, run_id, options, started
         return RunResult(exit_codes.LEDGER, f"repairing {out_dir} after an interrupted run failed "
                                             f"({type(exc).__name__}); nothing was read or published")
     staging = _staging(folder, run_id)
+    held = holdings(ledger, feed)
+    write_holdings(held, staging / HOLDINGS_FILE)
     plan = Plan(inputs=checked.inputs, contract=contract, key=checked.key, engine=checked.engine,
                 schema=record_schema(), staging=str(staging), feed_shards=request.feed_shards,
                 mapping=checked.mapping.mapping if checked.mapping else None, audit_key=checked.audit_key,
-                held_files=held_feed_files(folder, ledger, feed))
+                held_files=held_feed_files(folder, ledger, feed, contract, held, request.incremental),
+                terms=checked.terms, incremental=request.incremental, changes_only=request.changes_only)
     serve_local_workers_on_loopback()
     log.info(f"run {run_id}: {contract.id} {contract.version} as of {checked.as_of.isoformat()}, "
              f"{checked.total:,} records in {len(checked.inputs)} file(s)", extra={"run_id": run_id, "stage": "start"})
@@ -439,7 +473,8 @@ def _locked_run(request, checked, folder, ledger, feed, run_id, options, started
     verdict = _check_disclosures(account(checked, tallies, out_dir), staging)
     number = publish.next_number(ledger, feed, folder) if verdict.ok else None
     manifest = record_manifest(run_id, checked, tallies, verdict, staging,
-                               str(options.view_as(StandardOptions).runner), started, feed, number)
+                               str(options.view_as(StandardOptions).runner), started, feed, number,
+                               INCREMENT if request.incremental else FULL)
     phases["account"] = time.monotonic() - clock
     report = render_report(manifest, explain(contract, checked.as_of), tallies.reasons,
                            {"stages": tallies.stage_ms, "phases": phases})
@@ -479,6 +514,9 @@ def summary(manifest: dict, folder: FeedFolder, where: Path, ledger: str) -> str
                  "  (" + ", ".join(f"{k} {v}" for k, v in c["excluded"].items()) + ")" if c["excluded"] else ""),
              f"  quarantined {c['quarantined']}   dead-lettered {c['dead_lettered']}"
              + (f"   suppressed for risk {c['suppressed_for_risk']}" if c.get('suppressed_for_risk') else "")]
+    if manifest.get("mode") == INCREMENT or c.get("retracted"):
+        lines.append(f"  changes    {c['published']} sent, {c.get('unchanged', 0)} unchanged (not sent), "
+                     f"{c.get('retracted', 0)} retracted ({manifest.get('mode')} release)")
     if manifest["entities_redacted"]:
         top = sorted(manifest["entities_redacted"].items(), key=lambda kv: -kv[1])
         lines.append("  redacted   " + ", ".join(f"{k} {v}" for k, v in top))

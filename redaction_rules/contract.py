@@ -244,6 +244,12 @@ class Contract(Strict):
             return "tag"
         return op
 
+    @property
+    def shows_record_id(self) -> bool:
+        """Whether the recipient can tell one record from another across releases: only then can a
+        release update or retract what an earlier one sent."""
+        return isinstance(self.fields.get("record_id"), (Keep, Pseudonymize))
+
     def field_paths(self) -> dict:
         known = dict(catalog())
         for path in self.extra_fields:

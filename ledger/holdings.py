@@ -1,0 +1,95 @@
+"""What the recipient holds now, record by record, as the ledger's committed releases say.
+
+An ongoing feed's state is its ledger: the recipient holds, for each source
+record, the version of the last committed release that disclosed it, unless
+a later release retracted it. A release entry without a `mode` was made
+before feeds had increments: it was a snapshot, and replaces what came
+before. Holdings carry keys and digests only (no value), so the driver can
+hand them to the workers in a staging file.
+"""
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+
+from ledger.chain import canonical
+from ledger.store import Ledger
+
+FULL, INCREMENT = "full", "increment"
+
+
+@dataclass(frozen=True)
+class Holding:
+    record: str                 # the ledger key of the source record_id
+    visible_id: str | None      # the id the recipient knows it by
+    content_sha256: str         # of the feed line the recipient holds
+    source: str | None          # the source digest it was made from (`source_digest`), None before increments
+    release: int                # the release that sent this version
+    fields: tuple[str, ...] = ()
+    persons: tuple[tuple[str, ...], ...] = ()
+
+    def line(self) -> str:
+        return canonical(asdict(self))
+
+    @classmethod
+    def from_line(cls, line: str) -> "Holding":
+        body = json.loads(line)
+        return cls(**{**body, "fields": tuple(body["fields"]), "persons": tuple(tuple(p) for p in body["persons"])})
+
+    @classmethod
+    def of(cls, release: int, disclosure: dict) -> "Holding":
+        return cls(disclosure["record"], disclosure.get("visible_id"), disclosure["content_sha256"],
+                   disclosure.get("source"), release, tuple(disclosure.get("fields", ())),
+                   tuple(tuple(p) for p in disclosure.get("persons", ())))
+
+
+def terms_digest(*parts: str) -> str:
+    """What a record's feed line depends on besides the record: contract, engine, model, tool, keys."""
+    return hashlib.sha256(canonical(list(parts)).encode("utf-8")).hexdigest()
+
+
+def source_digest(audit_key: bytes, terms: str, record: dict) -> str:
+    """Keyed, so the ledger's digest of a record cannot be checked against a guessed record."""
+    return hmac.new(audit_key, f"{terms}\n{canonical(record)}".encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def replay(releases: Iterable[tuple[int, str | None, Iterable[tuple[str, dict]]]]) -> dict[str, Holding]:
+    """Holdings after the committed releases, each (number, mode, [(kind, body)]) in order."""
+    held: dict[str, Holding] = {}
+    for number, mode, entries in releases:
+        if mode is None:
+            held = {}
+        for kind, body in entries:
+            if kind == "retraction":
+                held.pop(body["record"], None)
+            elif kind == "disclosure":
+                held[body["record"]] = Holding.of(number, body)
+    return held
+
+
+def holdings(ledger: Ledger, feed: str) -> dict[str, Holding]:
+    committed = {r.number: r.body.get("mode") for r in ledger.releases(feed) if r.status == "committed"}
+
+    def by_release() -> Iterator[tuple[int, str | None, Iterator]]:
+        entries = (e for e in ledger.chain(feed) if e.release in committed and e.kind in ("disclosure", "retraction"))
+        current, batch = None, []
+        for entry in entries:
+            if entry.release != current and current is not None:
+                yield current, committed[current], batch
+                batch = []
+            current = entry.release
+            batch.append((entry.kind, json.loads(entry.body)))
+        if current is not None:
+            yield current, committed[current], batch
+        # a committed release that disclosed nothing still resets what a snapshot replaces
+    releases = list(by_release())
+    seen = {number for number, _, _ in releases}
+    empty = [(n, mode, []) for n, mode in committed.items() if n not in seen]
+    return replay(sorted(releases + empty, key=lambda r: r[0]))
+
+
+def write_holdings(held: dict[str, Holding], path) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        for key in sorted(held):
+            handle.write(held[key].line() + "\n")
