@@ -13,6 +13,8 @@ sensitive.
 from ledger.holdings import Holding
 
 NEW, UPDATE, RESENT, UNCHANGED = "new", "update", "resent", "unchanged"
+# What becomes of a record or a holding, as `triage` and `settle` say it
+GO_ON, SEND, KEEP, RETRACT = "go on", "send", "keep", "retract"
 ABSENT = "not in the export"
 ID_CHANGED = "its recipient id changed"
 SUPPRESSED = "suppressed for re-identification risk"
@@ -59,3 +61,39 @@ def compare(held: Holding | None, disclosure: dict, incremental: bool) -> tuple[
     return UPDATE, None, {**body, "change": UPDATE,
                           "fields_withdrawn": sorted(set(held.fields) - set(disclosure["fields"])),
                           "persons_withdrawn": _withdrawn_persons(held, disclosure["persons"])}
+
+
+def triage(held: Holding | None, records: list, excluded_rules: list[str], incremental: bool, changes_only: bool,
+           retractable: bool):
+    """Before shaping, for one source record id: (GO_ON, record) for each record to shape, (UNCHANGED,
+    held) for one an increment leaves as it is, (KEEP, held) for a holding a changes-only input does
+    not touch, (RETRACT, body) for a held record that is excluded now or gone from a full export.
+    `records`: (record, source digest) pairs of the input's records with this id."""
+    for record, digest in records:
+        yield (UNCHANGED, held) if unchanged_source(held, digest, incremental) else (GO_ON, record)
+    if records or held is None or not retractable:
+        return
+    if excluded_rules:
+        yield RETRACT, retraction(held, excluded(excluded_rules[0]))
+        return
+    gone = when_absent(held, changes_only)
+    yield (RETRACT, gone) if gone else (KEEP, held)
+
+
+def settle(held: Holding | None, sent: list, withheld_stage: str | None, suppressed: bool, incremental: bool,
+           retractable: bool):
+    """After the risk gate, for one source record id: (SEND, (record, ledger body)) for each record to
+    send, (UNCHANGED, held) for one whose feed line is what the recipient holds, (RETRACT, body) for a
+    held version it must delete. `sent`: (record, disclosure) pairs; `withheld_stage`: the stage that
+    quarantined the record, if one did; `suppressed`: whether the risk gate did."""
+    for record, disclosure in sent:
+        change, retracted, body = compare(held, disclosure, incremental)
+        if retracted and retractable:
+            yield RETRACT, retracted
+        yield (UNCHANGED, held) if change == UNCHANGED else (SEND, (record, body))
+    if sent or held is None or not retractable:
+        return
+    if withheld_stage is not None:
+        yield RETRACT, retraction(held, quarantined(withheld_stage))
+    elif suppressed:
+        yield RETRACT, retraction(held, SUPPRESSED)

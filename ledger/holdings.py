@@ -28,6 +28,7 @@ class Holding:
     release: int                # the release that sent this version
     fields: tuple[str, ...] = ()
     persons: tuple[tuple[str, ...], ...] = ()
+    categories: tuple[str, ...] = ()  # the roles of the people it shows
 
     def line(self) -> str:
         return canonical(asdict(self))
@@ -35,13 +36,14 @@ class Holding:
     @classmethod
     def from_line(cls, line: str) -> "Holding":
         body = json.loads(line)
-        return cls(**{**body, "fields": tuple(body["fields"]), "persons": tuple(tuple(p) for p in body["persons"])})
+        return cls(**{**body, "fields": tuple(body["fields"]), "persons": tuple(tuple(p) for p in body["persons"]),
+                      "categories": tuple(body["categories"])})
 
     @classmethod
     def of(cls, release: int, disclosure: dict) -> "Holding":
         return cls(disclosure["record"], disclosure.get("visible_id"), disclosure["content_sha256"],
                    disclosure.get("source"), release, tuple(disclosure.get("fields", ())),
-                   tuple(tuple(p) for p in disclosure.get("persons", ())))
+                   tuple(tuple(p) for p in disclosure.get("persons", ())), tuple(disclosure.get("categories", ())))
 
 
 def terms_digest(*parts: str) -> str:

@@ -141,13 +141,14 @@ def pending(feed_dir: Path, applied: int) -> list[int]:
     return [n for n in numbers if applied < n <= current]
 
 
-def apply_releases(feed_dir: Path, state_dir: Path, report=print) -> RecipientState:
-    state = RecipientState.load(state_dir)
+def apply_releases(feed_dir: Path, state_dir: Path, report=print) -> list[Applied]:
+    """Apply what is new, each release saved before the next; what each release did."""
+    state, done = RecipientState.load(state_dir), []
     for number in pending(feed_dir, state.release):
-        done = state.apply(feed_dir / RELEASES / release_name(number), number)
+        done.append(state.apply(feed_dir / RELEASES / release_name(number), number))
         state.save(state_dir)
-        report(done.line(len(state.records)))
-    return state
+        report(done[-1].line(len(state.records)))
+    return done
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -159,11 +160,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def command(args, _beam_args=None) -> int:
     feed_dir, state_dir = Path(args.feed), Path(args.into)
     try:
-        state = apply_releases(feed_dir, state_dir)
+        apply_releases(feed_dir, state_dir)
     except ApplyError as exc:
         print(f"feedshield apply-release: {exc}; the state holds the last release applied before it",
               file=sys.stderr)
         return exit_codes.VERIFICATION
+    state = RecipientState.load(state_dir)
     print(f"{state_dir / STATE}: release {state.release}, {len(state.records)} records")
     return exit_codes.OK
 

@@ -136,7 +136,23 @@ def _contract_diff(args, _beam_args) -> int:
     loaded = _load_or_report([args.old, args.new])
     if loaded is None:
         return exit_codes.USAGE
-    print(diff(loaded[0].contract, loaded[1].contract))
+    held = None
+    if args.feed:
+        from ledger.holdings import holdings
+        from ledger.store import LedgerError
+        from pipelines.ledger_cli import open_feed_folder
+        try:
+            ledger, feed, _ = open_feed_folder(args.feed, args.ledger)
+        except LedgerError as exc:
+            print(f"feedshield contract diff: {exc}", file=sys.stderr)
+            return exit_codes.LEDGER
+        try:
+            held = holdings(ledger, feed)
+        finally:
+            ledger.close()
+    from ledger.amendment import first_release
+    print("\n".join([diff(loaded[0].contract, loaded[1].contract), *first_release(loaded[0].contract,
+                                                                                 loaded[1].contract, held)]))
     return exit_codes.OK
 
 
@@ -235,7 +251,10 @@ def build_parser() -> argparse.ArgumentParser:
          arguments=lambda p: (p.add_argument("file", metavar="FILE"), p.add_argument("--as-of", **as_of)),
          help="what the recipient gets, field by field, and whether the contract is in force")
     _add(csub, "diff", func=_contract_diff, common=common,
-         arguments=lambda p: (p.add_argument("old", metavar="OLD"), p.add_argument("new", metavar="NEW")),
+         arguments=lambda p: (p.add_argument("old", metavar="OLD"), p.add_argument("new", metavar="NEW"),
+                              p.add_argument("--feed", metavar="DIR", help="a feed folder made under OLD: count "
+                                             "what NEW's first release there will update and retract"),
+                              p.add_argument("--ledger", metavar="URL", help="its ledger, when not DIR/ledger.sqlite")),
          help="what became visible and what became hidden between two contracts")
 
     _add(sub, "evaluate", func=_lazy("evaluation.evaluate", "command"), arguments=evaluate_arguments, beam=True,

@@ -18,8 +18,7 @@ from ledger import changes
 from ledger.audit_key import ledger_key
 from ledger.holdings import Holding, source_digest
 from pipelines.disclose import DescribeDisclosures
-from pipelines.elements import (DISCLOSED, KEPT, RETRACTED, UNCHANGED, Disclosure, Excluded, Parsed, Quarantined,
-                                Redacted, Retraction)
+from pipelines.elements import DISCLOSED, KEPT, RETRACTED, UNCHANGED, Disclosure, Parsed, Redacted, Retraction
 from redaction_rules.contract import Contract
 from redaction_rules.secret_key import KeyReference
 
@@ -31,16 +30,16 @@ class ReadHoldings(beam.PTransform):
 
     def expand(self, pbegin):
         return (pbegin
-                | "Read" >> beam.io.ReadFromText(self.path)
+                | "Read" >> beam.io.ReadFromText(self.path, validate=False)  # written by the driver before the run
                 | "Parse" >> beam.Map(Holding.from_line).with_output_types(Holding)
                 | "ByRecord" >> beam.Map(lambda h: (h.record, h)))
 
 
 class _KeyByRecord(beam.DoFn):
-    """(ledger key, (what, element, source digest)): the audit key is read on the worker."""
+    """(ledger key of the record id, (element, source digest or None)): the audit key is read on the
+    worker. Elements with a record (`Parsed`, `Redacted`) or only its id (`Excluded`, `Quarantined`)."""
 
-    def __init__(self, what: str, audit_key: KeyReference, terms: str):
-        self.what = what
+    def __init__(self, audit_key: KeyReference, terms: str | None = None):
         self.audit_key = audit_key
         self.terms = terms
 
@@ -48,14 +47,30 @@ class _KeyByRecord(beam.DoFn):
         self.key = self.audit_key.load()
 
     def process(self, element):
-        digest = source_digest(self.key, self.terms, element.record) if self.what == "record" else None
-        yield ledger_key(self.key, str(element.record_id if self.what != "record"
-                                       else element.record.get("record_id"))), (element, digest)
+        record = getattr(element, "record", None)
+        record_id = record.get("record_id") if record is not None else element.record_id
+        digest = source_digest(self.key, self.terms, record) if self.terms is not None else None
+        yield ledger_key(self.key, str(record_id)), (element, digest)
 
 
 def _held(grouped) -> Holding | None:
     held = grouped.get("held") or []
     return held[0] if held else None
+
+
+def _tagged(outcomes):
+    """`ledger.changes`' outcomes as Beam's outputs."""
+    for what, value in outcomes:
+        if what == changes.GO_ON:
+            yield value
+        elif what == changes.SEND:
+            element, body = value
+            yield element
+            yield pvalue.TaggedOutput(DISCLOSED, Disclosure(element.src, body))
+        elif what == changes.RETRACT:
+            yield pvalue.TaggedOutput(RETRACTED, Retraction(value))
+        else:
+            yield pvalue.TaggedOutput({changes.UNCHANGED: UNCHANGED, changes.KEEP: KEPT}[what], value)
 
 
 class _Triage(beam.DoFn):
@@ -64,20 +79,8 @@ class _Triage(beam.DoFn):
 
     def process(self, keyed):
         _, grouped = keyed
-        held = _held(grouped)
-        records, excluded = grouped["records"], grouped["excluded"]
-        for element, digest in records:
-            if changes.unchanged_source(held, digest, self.incremental):
-                yield pvalue.TaggedOutput(UNCHANGED, held)
-            else:
-                yield element
-        if records or held is None or not self.retractable:
-            return
-        if excluded:
-            yield pvalue.TaggedOutput(RETRACTED, Retraction(changes.retraction(held, changes.excluded(excluded[0][0].rule))))
-            return
-        gone = changes.when_absent(held, self.changes_only)
-        yield pvalue.TaggedOutput(RETRACTED, Retraction(gone)) if gone else pvalue.TaggedOutput(KEPT, held)
+        yield from _tagged(changes.triage(_held(grouped), grouped["records"], [e.rule for e, _ in grouped["excluded"]],
+                                          self.incremental, self.changes_only, self.retractable))
 
 
 class TriageRecords(beam.PTransform):
@@ -94,8 +97,8 @@ class TriageRecords(beam.PTransform):
         records, excluded, holdings = inputs
         keyed = {
             "held": holdings,
-            "records": records | "KeyRecords" >> beam.ParDo(_KeyByRecord("record", self.audit_key, self.terms)),
-            "excluded": excluded | "KeyExcluded" >> beam.ParDo(_KeyByRecord("excluded", self.audit_key, self.terms)),
+            "records": records | "KeyRecords" >> beam.ParDo(_KeyByRecord(self.audit_key, self.terms)),
+            "excluded": excluded | "KeyExcluded" >> beam.ParDo(_KeyByRecord(self.audit_key)),
         }
         return (keyed
                 | "Join" >> beam.CoGroupByKey()
@@ -110,24 +113,9 @@ class _Compare(beam.DoFn):
 
     def process(self, keyed):
         _, grouped = keyed
-        held = _held(grouped)
-        sent = grouped["sent"]
-        for element, body in sent:
-            change, retraction, body = changes.compare(held, body, self.incremental)
-            if retraction and self.retractable:
-                yield pvalue.TaggedOutput(RETRACTED, Retraction(retraction))
-            if change == changes.UNCHANGED:
-                yield pvalue.TaggedOutput(UNCHANGED, held)
-            else:
-                yield element
-                yield pvalue.TaggedOutput(DISCLOSED, Disclosure(element.src, body))
-        if sent or held is None or not self.retractable:
-            return
-        if grouped["quarantined"]:
-            (element, _), *_ = grouped["quarantined"]
-            yield pvalue.TaggedOutput(RETRACTED, Retraction(changes.retraction(held, changes.quarantined(element.stage))))
-        elif grouped["suppressed"]:
-            yield pvalue.TaggedOutput(RETRACTED, Retraction(changes.retraction(held, changes.SUPPRESSED)))
+        stage = next((e.stage for e, _ in grouped["quarantined"]), None)
+        yield from _tagged(changes.settle(_held(grouped), grouped["sent"], stage, bool(grouped["suppressed"]),
+                                          self.incremental, self.retractable))
 
 
 class CompareWithHoldings(beam.PTransform):
@@ -144,8 +132,8 @@ class CompareWithHoldings(beam.PTransform):
         keyed = {
             "held": holdings,
             "sent": published | "DescribeDisclosures" >> DescribeDisclosures(self.contract, self.audit_key, self.terms),
-            "quarantined": quarantined | "KeyQuarantined" >> beam.ParDo(_KeyByRecord("quarantined", self.audit_key, self.terms)),
-            "suppressed": suppressed | "KeySuppressed" >> beam.ParDo(_KeyByRecord("record", self.audit_key, self.terms)),
+            "quarantined": quarantined | "KeyQuarantined" >> beam.ParDo(_KeyByRecord(self.audit_key)),
+            "suppressed": suppressed | "KeySuppressed" >> beam.ParDo(_KeyByRecord(self.audit_key)),
         }
         return (keyed
                 | "Join" >> beam.CoGroupByKey()

@@ -58,12 +58,13 @@ def report_arguments(p: argparse.ArgumentParser) -> None:
                    help="releases committed on or before this day")
 
 
-def _open(args) -> tuple[Ledger, str, FeedFolder]:
-    folder = FeedFolder(Path(args.folder))
+def open_feed_folder(path: str, ledger_url: str | None) -> tuple[Ledger, str, FeedFolder]:
+    """An existing feed folder's ledger, feed id and folder; never creates one."""
+    folder = FeedFolder(Path(path))
     feed_id = folder.root / "feed-id"
     if not feed_id.is_file():
         raise LedgerError(f"{folder.root}: not a feed folder (no feed-id: no run has written into it)")
-    return Ledger(args.ledger or default_url(folder.root), create=False), folder.feed_id(), folder
+    return Ledger(ledger_url or default_url(folder.root), create=False), folder.feed_id(), folder
 
 
 def release_line(r: Release) -> dict:
@@ -173,7 +174,7 @@ COMMANDS = {  # name: (what it answers, its flags, what it does)
 
 def command(args, _beam_args=None) -> int:
     try:
-        ledger, feed, folder = _open(args)
+        ledger, feed, folder = open_feed_folder(args.folder, args.ledger)
     except LedgerError as exc:
         print(f"feedshield ledger: {exc}", file=sys.stderr)
         return exit_codes.LEDGER

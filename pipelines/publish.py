@@ -28,9 +28,10 @@ def operator() -> dict:
     return {"user": user, "host": socket.gethostname()}
 
 
-def release_entry(manifest: dict, number: int, purpose: str, files: dict[str, str]) -> dict:
-    """What the ledger keeps of a release: the terms, the inputs, every file's digest, the counts."""
-    return {"release": number, "run_id": manifest["run_id"], "contract": manifest["contract"],
+def release_entry(manifest: dict, number: int, purpose: str, files: dict[str, str], terms: str) -> dict:
+    """What the ledger keeps of a release: the terms, the inputs, every file's digest, the counts.
+    `terms` is `holdings.terms_digest`: an increment under other terms must read a full export."""
+    return {"release": number, "run_id": manifest["run_id"], "contract": manifest["contract"], "terms": terms,
             "purpose": purpose, "as_of": manifest["as_of"], "tool": manifest["tool"],
             "inputs": manifest["inputs"], "source": manifest["source"], "files": files,
             "counts": manifest["counts"], "mode": manifest["mode"], "operator": operator(),

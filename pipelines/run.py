@@ -371,6 +371,20 @@ def _check_disclosures(verdict: Verdict, staging: Path) -> Verdict:
                    "the ledger's disclosures and the feed's records differ in number: nothing was published", counts)
 
 
+def changes_only_refusal(ledger: Ledger, feed: str, terms: str) -> str | None:
+    """A changes-only input leaves every record it does not hold as the recipient holds it: right only
+    when the recipient holds everything, made under the terms in force now."""
+    committed = [r for r in ledger.releases(feed) if r.status == "committed"]
+    if not committed:
+        return "--changes-only needs a full release first: there is nothing yet that the changes apply to"
+    last = committed[-1]
+    if last.body.get("terms") != terms:
+        return (f"the terms changed since release {last.number} (the contract, the engine, the tool or a key): "
+                "what the recipient holds must be made again, so this release must read a full export; "
+                "run without --changes-only")
+    return None
+
+
 def held_feed_files(folder: FeedFolder, ledger: Ledger, feed: str, contract, held: dict, incremental: bool
                     ) -> tuple[str, ...]:
     """The feed files the risk gate reads what the recipient holds from: where a feed shows record ids,
@@ -392,7 +406,7 @@ def _staging(folder: FeedFolder, run_id: str) -> Path:
 
 
 def publish_release(publisher: Publisher, staging: Path, number: int, manifest: dict, report: str,
-                    purpose: str) -> None:
+                    purpose: str, terms: str) -> None:
     """The release folder is made inside staging (feed, retractions, report, manifest), then published in steps."""
     release = staging / "release"
     release.mkdir()
@@ -400,7 +414,7 @@ def publish_release(publisher: Publisher, staging: Path, number: int, manifest: 
     (staging / RETRACTIONS_DIR / shard_name(0, 1)).rename(release / RETRACTIONS)
     (release / REPORT).write_text(report, encoding="utf-8")
     (release / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    entry = publish.release_entry(manifest, number, purpose, file_digests(release))
+    entry = publish.release_entry(manifest, number, purpose, file_digests(release), terms)
     publisher.publish(staging, release, number, entry,
                       itertools.chain((("disclosure", d) for d in publish.read_entries(staging / DISCLOSURES_DIR)),
                                       (("retraction", r) for r in publish.read_entries(staging / LEDGER_RETRACTIONS_DIR))))
@@ -451,6 +465,10 @@ def _locked_run(request, checked, folder, ledger, feed, run_id, options, started
     except (LedgerError, SQLAlchemyError, OSError) as exc:
         return RunResult(exit_codes.LEDGER, f"repairing {out_dir} after an interrupted run failed "
                                             f"({type(exc).__name__}); nothing was read or published")
+    if request.changes_only:
+        refused = changes_only_refusal(ledger, feed, checked.terms)
+        if refused:
+            return RunResult(exit_codes.USAGE, f"{refused}; nothing was read or published")
     staging = _staging(folder, run_id)
     held = holdings(ledger, feed)
     write_holdings(held, staging / HOLDINGS_FILE)
@@ -481,7 +499,7 @@ def _locked_run(request, checked, folder, ledger, feed, run_id, options, started
     try:
         if verdict.ok:
             publish_release(Publisher(folder, ledger, feed, checked.signer), staging, number, manifest, report,
-                            contract.description.purpose)
+                            contract.description.purpose, checked.terms)
             where = folder.release_dir(number)
         else:
             where = folder.keep_failed(staging, run_id, {MANIFEST: json.dumps(manifest, indent=2) + "\n",
