@@ -17,7 +17,11 @@ with SIGKILL, and are compared with a fresh full run of the same source.
 FEEDSHIELD_HISTORIES sets how many in-process histories run (default 2000).
 """
 import copy
+import json
 import os
+import random
+import subprocess
+import sys
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -27,8 +31,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import fixtures
-from pipelines import publish, releases
+from pipelines import exit_codes, publish, releases
 from pipelines.apply_release import RecipientState, apply_releases
+from pipelines.cli import main
 from redaction_rules.contract_loader import CONTRACTS_DIR, key_reference, load_contract
 from tests.increment_city import Refused, allowed, release
 
@@ -180,3 +185,60 @@ def test_every_change_reaches_the_recipient_exactly_once(steps, monkeypatch):
         for applied in history.applied:
             if applied.mode == "increment":
                 assert applied.resent == 0, f"release {applied.release} sent a line the recipient held"
+
+
+def _feed_state(out: Path) -> dict[str, str]:
+    """A full release's feed as the recipient holds it: identity -> line."""
+    from redaction_rules.risk import identity
+    return {identity(json.loads(line)): line for p in sorted((out / "current" / "feed").glob("*.jsonl"))
+            for line in p.read_text(encoding="utf-8").splitlines(keepends=True)}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_histories_through_the_real_pipeline_end_where_a_fresh_full_run_does(seed, tmp_path):
+    """Edits, runs killed with SIGKILL at a random step of publishing and run again, a contract
+    amendment, changes-only exports; then the recipient's state must be a fresh full run's feed."""
+    rng = random.Random(seed)
+    source = {r["record_id"]: copy.deepcopy(r) for r in POOL[:10]}
+    contract, changed = "ice-2009", set(source)
+    out, state, applied = tmp_path / "feed", tmp_path / "state", []
+    for number in range(4):
+        for _ in range(rng.randint(1, 3)):
+            touched = edit(source, (rng.choice(EDITS), rng.randint(0, 100)))
+            changed |= {touched} if touched else set()
+        if number == 2 and rng.random() < 0.5:
+            contract, changed = "ice-2009-no-birthplace", set(source)
+        file, as_of = CONTRACTS[contract]
+        changes_only = number > 0 and rng.random() < 0.4 and changed <= set(source)
+        rows = [source[i] for i in sorted(changed if changes_only else source) if i in source]
+        export = tmp_path / f"export-{number}.jsonl"
+        export.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        argv = ["run", "--contract", str(CONTRACTS_DIR / file), "--input", str(export), "--output", str(out),
+                "--as-of", as_of.isoformat(), "--incremental", "--allow-empty"] + (["--changes-only"] if changes_only else [])
+        kill = rng.choice([None, *KILL_POINTS])
+        if kill:
+            killed = subprocess.run([sys.executable, "-m", "tests.kill_at", kill, *argv], cwd=REPO, capture_output=True,
+                                    text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(REPO)})
+            assert killed.returncode == -9, killed.stderr[-2000:]
+        refused = changes_only and _last_contract(out) not in (None, file)
+        assert main(argv) == (exit_codes.USAGE if refused else exit_codes.OK)
+        if not refused:
+            changed = set()
+        if rng.random() < 0.6:
+            applied += apply_releases(out, state, report=lambda _: None)
+    file, as_of = CONTRACTS[contract]
+    export = tmp_path / "export-last.jsonl"
+    export.write_text("".join(json.dumps(source[i]) + "\n" for i in sorted(source)), encoding="utf-8")
+    common = ["--contract", str(CONTRACTS_DIR / file), "--input", str(export), "--as-of", as_of.isoformat()]
+    assert main(["run", *common, "--output", str(out), "--incremental", "--allow-empty"]) == exit_codes.OK
+    applied += apply_releases(out, state, report=lambda _: None)
+    assert main(["run", *common, "--output", str(tmp_path / "fresh")]) == exit_codes.OK
+    assert RecipientState.load(state).records == _feed_state(tmp_path / "fresh")
+    assert [a.release for a in applied if a.mode == "increment" and a.resent] == []
+    assert main(["ledger", "verify", str(out)]) == exit_codes.OK
+
+
+def _last_contract(out: Path) -> str | None:
+    """The contract file of the last committed release, from the recipient's own manifest."""
+    manifest = out / "current" / "manifest.json"
+    return json.loads(manifest.read_text())["contract"]["file"] if manifest.exists() else None

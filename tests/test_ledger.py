@@ -77,7 +77,7 @@ def test_the_release_entry_holds_the_terms_the_operator_and_every_files_digest(t
     assert entry["counts"] == manifest["counts"] and entry["as_of"] == AS_OF
     assert entry["purpose"].startswith("Arrest information")
     assert entry["operator"]["user"] and entry["operator"]["host"]
-    assert set(entry["files"]) == {"manifest.json", "report.html", "feed/part-00000-of-00001.jsonl"}
+    assert set(entry["files"]) == {"manifest.json", "report.html", "feed/part-00000-of-00001.jsonl", "retractions.jsonl"}
     assert entry["inputs"] == manifest["inputs"]
 
 
@@ -112,13 +112,17 @@ def test_releases_are_listed_one_line_each(two_releases, capsys):
 
 def test_a_record_is_found_in_the_release_that_carried_it_and_a_withheld_one_in_none(two_releases, exports, capsys):
     sent = {r["record_id"] for r in _published(two_releases, 1)}
-    records = _records(exports[0])
-    published = next(r for r in records if r["record_id"] in sent)
+    records, later = _records(exports[0]), {r["record_id"] for r in _records(exports[1])}
+    published = next(r for r in records if r["record_id"] in sent and r["record_id"] not in later)
     withheld = next(r for r in records if r["record_id"] not in sent)
     code, out, _ = _ledger_cli(capsys, "disclosures", str(two_releases), "--record-id", published["record_id"], "--json")
-    (row,) = [json.loads(line) for line in out.splitlines()]
+    row, gone = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and row["release"] == 1 and row["contract"] == "ice-pars-2009" and row["version"] == "2009.1"
+    assert row["kind"] == "disclosure" and row["change"] == "new"
     assert "persons[].name.last" in row["fields"] and "persons[].immigration_status" not in row["fields"]
+    # the next full export no longer holds it: release 2 retracted it, and the ledger says why
+    assert (gone["release"], gone["kind"], gone["reason"], gone["previous_release"]) == (2, "retraction", "not in the export", 1)
+    assert gone["visible_id"] == row["visible_id"]
     code, out, _ = _ledger_cli(capsys, "disclosures", str(two_releases), "--record-id", withheld["record_id"])
     assert code == 0 and "in no committed release" in out
     assert withheld["record_id"] not in out and published["record_id"] not in out.replace(row["visible_id"], "")
@@ -126,12 +130,14 @@ def test_a_record_is_found_in_the_release_that_carried_it_and_a_withheld_one_in_
 
 def test_a_person_is_found_by_record_and_person_id_or_by_state_id_and_a_victim_never(two_releases, exports, capsys):
     sent = {r["record_id"] for r in _published(two_releases, 1)}
-    record = next(r for r in _records(exports[0]) if r["record_id"] in sent
+    later = {r["record_id"] for r in _records(exports[1])}
+    record = next(r for r in _records(exports[0]) if r["record_id"] in sent and r["record_id"] not in later
                   and any(p["role"] == "victim" for p in r["persons"]))
     arrestee = next(p for p in record["persons"] if p["role"] == "arrestee")
     victim = next(p for p in record["persons"] if p["role"] == "victim")
     ask = lambda who: _ledger_cli(capsys, "disclosures", str(two_releases), "--person-id", who, "--json")[1]  # noqa: E731
-    assert [json.loads(line)["release"] for line in ask(f"{record['record_id']}/{arrestee['person_id']}").splitlines()] == [1]
+    found = [json.loads(line) for line in ask(f"{record['record_id']}/{arrestee['person_id']}").splitlines()]
+    assert [(r["release"], r["kind"]) for r in found] == [(1, "disclosure"), (2, "retraction")]
     assert ask(f"{record['record_id']}/{victim['person_id']}") == ""
     for kind in ("state_id", "fbi_number"):
         if arrestee.get(kind):
