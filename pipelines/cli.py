@@ -218,6 +218,17 @@ def build_parser() -> argparse.ArgumentParser:
                 "--input arrests.csv\n\nexit 0: every required field can be filled; 5: one cannot, or the "
                 "input cannot be read as mapped; 2: an invalid mapping")
 
+    _add(sub, "watch", func=_lazy("pipelines.watch", "command"), arguments=_lazy("pipelines.watch", "add_arguments"),
+         beam=True, common=common,
+         help="an ongoing feed: one incremental release for each batch of new export files in a drop folder",
+         description=textwrap.dedent("""\
+             Look in the drop folder every --every; make one incremental release of the export
+             files no committed release has read (by sha256, kept in the ledger). SIGTERM stops
+             it between releases. deploy/ has a systemd unit and timer, a cron line and an
+             Airflow DAG that run it."""),
+         epilog=_epilog("examples:\n  feedshield watch --drop /srv/exports/pars --every 5m --contract ice.yaml "
+                        "--output /srv/feeds/ice\n  feedshield watch --once --drop /srv/exports/pars "
+                        "--contract ice.yaml --output /srv/feeds/ice", BEAM_OPTIONS, EXIT_CODES))
     _add(sub, "apply-release", func=_lazy("pipelines.apply_release", "command"),
          arguments=_lazy("pipelines.apply_release", "add_arguments"), common=common,
          help="the recipient's side: apply a feed folder's releases, in order, to a state folder",

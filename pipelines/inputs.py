@@ -49,18 +49,26 @@ class InputFile:
         return self.place.format(position)
 
 
-def resolve_inputs(pattern: str, mapping: SourceMapping | None = None) -> list[InputFile]:
-    """Every file the pattern matches, scanned as the spec's JSON Lines or, with a mapping, as its
-    format; for a database mapping, the database at the URL the pattern is."""
+def described(pattern: str | tuple[str, ...]) -> str:
+    return pattern if isinstance(pattern, str) else f"{len(pattern)} file(s) from {pattern[0].rsplit('/', 1)[0] or '/'}"
+
+
+def resolve_inputs(pattern: str | tuple[str, ...], mapping: SourceMapping | None = None) -> list[InputFile]:
+    """Every file the pattern matches (or the files named, as `watch` names a batch), scanned as the
+    spec's JSON Lines or, with a mapping, as its format; for a database mapping, the database at the
+    URL the pattern is."""
     if mapping is not None and mapping.format == "sql":
         return [_database(pattern, mapping)]
-    try:
-        matches = FileSystems.match([pattern])[0].metadata_list
-    except Exception as exc:  # Beam raises its own error types per file system
-        raise InputError(f"input {pattern}: cannot be listed ({type(exc).__name__})") from None
-    paths = sorted(m.path for m in matches if not m.path.endswith("/"))
+    if isinstance(pattern, tuple):
+        paths = sorted(pattern)
+    else:
+        try:
+            matches = FileSystems.match([pattern])[0].metadata_list
+        except Exception as exc:  # Beam raises its own error types per file system
+            raise InputError(f"input {pattern}: cannot be listed ({type(exc).__name__})") from None
+        paths = sorted(m.path for m in matches if not m.path.endswith("/"))
     if not paths:
-        raise InputError(f"input {pattern}: no file matches")
+        raise InputError(f"input {described(pattern)}: no file matches")
     files = []
     for index, path in enumerate(paths):
         try:

@@ -47,7 +47,7 @@ def seconds(text: str) -> float:
 class RunRequest:
     """One `feedshield run`, validated: what every later phase reads instead of the command line."""
     contract: str
-    input: str
+    input: str | tuple[str, ...]  # a path, glob or database URL; or the files of one `watch` batch
     output: str
     as_of: date | None = None
     engine_config: str | None = None
@@ -67,11 +67,17 @@ class RunRequest:
         return cls(**{f.name: getattr(args, f.name) for f in fields(cls)})
 
 
-def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+def add_run_arguments(parser: argparse.ArgumentParser, watch: bool = False) -> None:
+    """`feedshield run`'s flags; `watch` takes the same, with a drop folder instead of --input."""
     required = parser.add_argument_group("required")
     required.add_argument("--contract", required=True, metavar="FILE", help="the recipient's contract (YAML)")
-    required.add_argument("--input", required=True, metavar="PATTERN",
-                          help="JSON Lines files: a path or glob; .gz, .bz2, .xz and .lzma are decompressed")
+    if watch:
+        required.add_argument("--drop", required=True, metavar="DIR",
+                              help="the folder export files land in (written elsewhere, or under a name starting "
+                                   "with '.' or ending in .part, then renamed into place)")
+    else:
+        required.add_argument("--input", required=True, metavar="PATTERN",
+                              help="JSON Lines files: a path or glob; .gz, .bz2, .xz and .lzma are decompressed")
     required.add_argument("--output", required=True, metavar="DIR",
                           help="feed folder: releases/NNNNNN/ (feed, manifest, report), current, withheld/, failed/, "
                              "ledger.sqlite, run.log")
@@ -91,12 +97,24 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--progress-every", dest="progress_every", type=seconds, default=30.0, metavar="DURATION",
                         help="when stderr is not a terminal, a progress line this often (default 30s)")
     feed = parser.add_argument_group("ongoing feed")
-    feed.add_argument("--incremental", action="store_true",
-                      help="send only what changed since the last committed release: new records, updates, and "
-                           "retractions of what may no longer be disclosed (the ledger is the state)")
+    if not watch:
+        feed.add_argument("--incremental", action="store_true",
+                          help="send only what changed since the last committed release: new records, updates, and "
+                               "retractions of what may no longer be disclosed (the ledger is the state)")
     feed.add_argument("--changes-only", dest="changes_only", action="store_true",
-                      help="with --incremental: the input holds only changed records, so a record it does not "
-                           "hold is unchanged, not deleted")
+                      help=("each export file holds only changed records, so a record it does not hold is "
+                            "unchanged, not deleted" if watch else
+                            "with --incremental: the input holds only changed records, so a record it does not "
+                            "hold is unchanged, not deleted"))
+    if watch:
+        feed.add_argument("--every", type=seconds, default=300.0, metavar="DURATION",
+                          help="how often to look in the drop folder (default 5m)")
+        feed.add_argument("--pattern", default="*", metavar="GLOB", help="which files of the drop folder are exports "
+                                                                          "(default: all)")
+        feed.add_argument("--settle", type=seconds, default=30.0, metavar="DURATION",
+                          help="a file is taken once it has not changed for this long (default 30s)")
+        feed.add_argument("--once", action="store_true",
+                          help="make at most one release of what is new, then exit (for cron, a systemd timer, Airflow)")
     add_ledger_arguments(parser)
 
 

@@ -32,7 +32,7 @@ from ledger.signing import HeadSigner
 from ledger.store import Ledger, LedgerError, default_url
 from pipelines import exit_codes, logs, publish
 from pipelines.digests import sha256_and_lines
-from pipelines.inputs import InputError, InputFile, resolve_inputs
+from pipelines.inputs import InputError, InputFile, described, resolve_inputs
 from pipelines.loopback import serve_local_workers_on_loopback
 from pipelines.options import RunRequest
 from pipelines.pipeline import (COUNTS_FILE, DEAD_LETTER_DIR, DISCLOSURES_DIR, ENTITIES_FILE, FEED_DIR, HOLDINGS_FILE,
@@ -170,7 +170,7 @@ def preflight(request: RunRequest) -> Checked | RunResult:
                          ledger_key(audit, "pseudonymization key:" + key.load().hex()) if key is not None else "")
     checked = Checked(loaded, key, audit_key, engine, as_of, inputs, mapping, signer, terms)
     if not checked.total and not request.allow_empty:
-        return RunResult(exit_codes.INPUT, f"input {request.input}: no records; nothing was published "
+        return RunResult(exit_codes.INPUT, f"input {described(request.input)}: no records; nothing was published "
                                            "(--allow-empty publishes an empty release)")
     return checked
 
