@@ -4,7 +4,6 @@ of its own that the fixture builds)."""
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import apache_beam as beam
@@ -20,6 +19,7 @@ from pipelines.risk_report import assess, read_feed, write_table
 from redaction_rules.contract_loader import CONTRACTS_DIR, ContractError, load_contract
 from redaction_rules.risk import RiskModel, model_for
 from redaction_rules.source_mapping import SOURCES_DIR
+from tests.tool_venv import tool_python
 from tests.conftest import REPO, SHARED
 from tests.run_folders import feed_dir, read_manifest
 
@@ -221,16 +221,7 @@ def test_feedshield_risk_reports_k_l_risks_and_failing_classes_without_records(t
 # -- beside pycanon, on the same table -----------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def pycanon_python():
-    """A venv of its own for pycanon (its exact pins clash with feedshield's), built once and kept."""
-    venv = REPO / ".venv-pycanon"
-    python = venv / "bin" / "python"
-    if not (python.exists() and subprocess.run([python, "-c", "import pycanon"], capture_output=True).returncode == 0):
-        made = subprocess.run([sys.executable, "-m", "venv", str(venv)], capture_output=True)
-        installed = made.returncode == 0 and subprocess.run(
-            [python, "-m", "pip", "install", "-q", PYCANON], capture_output=True, timeout=900).returncode == 0
-        if not installed:
-            pytest.skip(f"{PYCANON} could not be installed into {venv} (no package index here?)")
-    return python
+    return tool_python("pycanon", PYCANON, "pycanon")
 
 
 PYCANON_SCRIPT = """
