@@ -21,7 +21,10 @@ process, times:
    in-process run's time;
 7. the re-identification gate: the researchers' contract's classes, k, l
    and one generalization step over every record (`AssessRisk` on the same
-   runner), as a share of the in-process run's time.
+   runner), as a share of the in-process run's time;
+8. an increment: `feedshield run --incremental` on the same export with 1%
+   of its records changed, into the in-process run's feed folder, as a
+   share of that run's time.
 
 It prints records/s, the ratios the targets name and peak resident memory
 (largest single process, workers included), and writes all figures as JSON.
@@ -67,7 +70,8 @@ TARGETS = {
     "read_parquet_over_plain_beam": 0.50,
     "read_sqlite_over_plain_beam": 0.50,
 }
-CEILINGS = {"ledger_over_feedshield_1w": 0.05, "risk_gate_over_feedshield_1w": 0.05}  # ratios of time that must stay under a share
+CEILINGS = {"ledger_over_feedshield_1w": 0.05, "risk_gate_over_feedshield_1w": 0.05,
+            "increment_1pct_over_feedshield_1w": 0.10}  # ratios of time that must stay under a share
 MEMORY_LIMIT_MB = 1536
 
 
@@ -85,6 +89,8 @@ def timed(name: str, records: int, work, *args) -> dict:
     """Runs `work(*args)` (a module-level function) in a fresh process."""
     with PeakMemory() as memory, ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         result, seconds = pool.submit(clocked, work, args).result()
+    if isinstance(result, tuple):  # a stage that times only its own part: (records, seconds)
+        result, seconds = result
     records = result if isinstance(result, int) else records
     return {"stage": name, "records": records, "seconds": round(seconds, 2),
             "records_per_s": round(records / seconds, 1) if seconds else None,
@@ -141,6 +147,40 @@ def feedshield(records_path: Path, out: Path, beam_args: list[str]) -> int:
     if result.exit_code != 0:
         raise RuntimeError(f"feedshield run failed: {result.message}")
     return result.manifest["counts"]["input_records"]
+
+
+def write_changed(records_path: Path, changed_path: Path, every: int = 100) -> int:
+    """The same export with one record in `every` changed (a sentence added to its narrative, so the
+    change goes through redaction): the next day's export of an ongoing feed."""
+    changed = 0
+    with records_path.open() as source, changed_path.open("w") as target:
+        for i, line in enumerate(source):
+            record = json.loads(line)
+            if i % every == 0:
+                record["narrative"] = (record.get("narrative") or "") + " Supplemental report filed."
+                changed += 1
+            target.write(json.dumps(record) + "\n")
+    return changed
+
+
+def feedshield_increment(records_path: Path, changed_path: Path, base: Path, out: Path, beam_args: list[str]):
+    """`feedshield run --incremental` on the changed export, into a copy of the full run's feed folder
+    (made here first, untimed, when the full run's stage did not run); only the increment is timed."""
+    import shutil
+
+    from ledger.audit_key import scratch_audit_key
+    if not (base / "current").exists():
+        feedshield(records_path, base, beam_args)
+    shutil.copytree(base, out, symlinks=True)
+    request = RunRequest(contract=str(CONTRACT), input=str(changed_path), output=str(out),
+                         as_of=date.fromisoformat(AS_OF), audit_key_file=scratch_audit_key(base.parent, os.environ),
+                         incremental=True)
+    began = time.perf_counter()
+    result = execute(request, beam_args)
+    seconds = time.perf_counter() - began
+    if result.exit_code != 0:
+        raise RuntimeError(f"feedshield run --incremental failed: {result.message}")
+    return result.manifest["counts"]["input_records"], seconds
 
 
 def write_pairs(records_path: Path, pairs_path: Path) -> None:
@@ -210,6 +250,8 @@ def bench_size(size: int, seed: int, presidio_sample: int, work: Path, only: set
     pars_url = formats.write_pars_sqlite(size, seed, pars) if wanted("read_sqlite_plain_beam", "read_sqlite_feedshield") else None
     if wanted("ledger_write", "risk_gate"):
         write_pairs(records_path, folder / "pairs.jsonl")
+    if wanted("increment_1pct"):
+        write_changed(records_path, folder / "changed.jsonl")
     plan = [  # (stage, records, work, args)
         ("passthrough", size, passthrough, (records_path, folder / "pass", in_process)),
         ("bare_ner_1p", narratives, bare_ner, (records_path, 1)),
@@ -226,6 +268,8 @@ def bench_size(size: int, seed: int, presidio_sample: int, work: Path, only: set
         ("read_sqlite_feedshield", size, formats.feedshield_read, (pars_url, str(SOURCES_DIR / "pars-sql.yaml"))),
         ("ledger_write", size, ledger_write, (folder / "pairs.jsonl", folder / "ledger")),
         ("risk_gate", size, risk_gate, (folder / "pairs.jsonl", in_process)),
+        ("increment_1pct", size, feedshield_increment,
+         (records_path, folder / "changed.jsonl", folder / "fs1", folder / "inc", in_process)),
     ]
     stages = [timed(name, records, work, *args) for name, records, work, args in plan if wanted(name)]
     by = {s["stage"]: s for s in stages}
@@ -241,6 +285,7 @@ def bench_size(size: int, seed: int, presidio_sample: int, work: Path, only: set
         # time over time: the in-process run's rate over the ledger's is the ledger's share of the run
         "ledger_over_feedshield_1w": ("feedshield_1w", "ledger_write", 4),
         "risk_gate_over_feedshield_1w": ("feedshield_1w", "risk_gate", 4),
+        "increment_1pct_over_feedshield_1w": ("feedshield_1w", "increment_1pct", 4),
     }
     ratios = {name: ratio(a, b, digits) for name, (a, b, digits) in pairs.items() if a in by and b in by}
     return {"size": size, "stages": stages, "ratios": ratios}
@@ -286,6 +331,7 @@ STAGE_NAMES = {
     "read_sqlite_feedshield": "SQLite, feedshield's read, mapping and parse",
     "ledger_write": "ledger: describe every disclosure, append to SQLite, commit",
     "risk_gate": "re-identification gate: classes, k, l, one generalization step (Beam)",
+    "increment_1pct": "incremental run, 1% of records changed, over the full run's feed",
 }
 
 

@@ -1,10 +1,16 @@
 """A feed folder: numbered releases that are never overwritten, a `current` pointer, one run at a time.
 
     DIR/current -> releases/000002     the newest committed release (the recipient reads this)
-    DIR/releases/000001/               feed/, manifest.json, report.html; never changed again
-    DIR/withheld/000001/               that release's quarantine and dead letters (owner-only)
+    DIR/releases/000001/               feed/, retractions.jsonl, the recipient's manifest.json; never changed again
+    DIR/withheld/000001/               the city's side of that release: its run's manifest and report, its
+                                       quarantine and dead letters (owner-only)
     DIR/failed/<run id>/               a run that published nothing: its manifest, report, withheld (owner-only)
-    DIR/last-run -> ...                the folder of the last run, published or not
+    DIR/last-run -> ...                the last run's own record (withheld/NNNNNN or failed/<run id>)
+
+The release holds what the recipient may know and nothing else: how many
+records the city excluded, by which rule, or quarantined would tell the
+recipient why the records it is told to delete were retracted (sealed,
+expunged), so the run's full account stays on the city's side.
     DIR/ledger.sqlite, DIR/run.log     owner-only
 
 A release becomes visible in three steps, each recorded before the next:
@@ -30,6 +36,7 @@ PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
 RELEASES, WITHHELD, FAILED = "releases", "withheld", "failed"
 CURRENT, LAST_RUN, LOCK, FEED_ID = "current", "last-run", ".lock", "feed-id"
 WITHHELD_PARTS = ("quarantine", "dead-letter")
+RUN_RECORD = "run"  # the staging folder's manifest.json and report.html of the run, for withheld/NNNNNN
 
 
 def release_name(number: int) -> str:
@@ -143,6 +150,9 @@ class FeedFolder:
         for part in WITHHELD_PARTS:
             make_private(staging / part)
             os.replace(staging / part, target / part)
+        for path in sorted((staging / RUN_RECORD).iterdir()):
+            path.chmod(PRIVATE_FILE)
+            os.replace(path, target / path.name)
 
     def place_release(self, folder: Path, number: int) -> None:
         target = self.release_dir(number)
@@ -153,7 +163,7 @@ class FeedFolder:
 
     def point_current(self, number: int) -> None:
         _point(self.root / CURRENT, f"{RELEASES}/{release_name(number)}")
-        _point(self.root / LAST_RUN, f"{RELEASES}/{release_name(number)}")
+        _point(self.root / LAST_RUN, f"{WITHHELD}/{release_name(number)}")
 
     def keep_failed(self, staging: Path, run_id: str, public: dict[str, str]) -> Path:
         """A run that published nothing keeps what it made, owner-only, where the operator looks."""

@@ -42,7 +42,7 @@ from pipelines.write import shard_name
 from pipelines.progress import ProgressWatcher
 from pipelines.read_sql import safe_url
 from pipelines.publish import Publisher
-from pipelines.releases import FeedFolder, file_digests
+from pipelines.releases import RUN_RECORD, FeedFolder, file_digests
 from pipelines.report import render_report
 from redaction_rules.contract_loader import ContractError, LoadedContract, key_reference, load_contract
 from redaction_rules.engine import EngineConfig, EngineConfigError, ModelUnavailable, check_model, load_engine_config
@@ -405,15 +405,30 @@ def _staging(folder: FeedFolder, run_id: str) -> Path:
     return staging
 
 
+def recipient_manifest(manifest: dict) -> dict:
+    """What the recipient's copy of a release says of itself: which feed and release, under which
+    terms, its files and their digests, how many records it sends and retracts; nothing of what the
+    city withheld, or why (`releases.py`)."""
+    contract = manifest["contract"]
+    return {"feed": manifest["feed"], "release": manifest["release"], "mode": manifest["mode"],
+            "contract": {k: contract[k] for k in ("id", "version", "recipient")}, "as_of": manifest["as_of"],
+            "tool": manifest["tool"],
+            "outputs": {k: manifest["outputs"][k] for k in ("feed", "retractions")},
+            "counts": {"sent": manifest["counts"]["published"], "retracted": manifest["counts"]["retracted"]}}
+
+
 def publish_release(publisher: Publisher, staging: Path, number: int, manifest: dict, report: str,
                     purpose: str, terms: str) -> None:
-    """The release folder is made inside staging (feed, retractions, report, manifest), then published in steps."""
-    release = staging / "release"
+    """The release folder (feed, retractions, the recipient's manifest) and the run's own record (its
+    manifest and report, for withheld/NNNNNN) are made inside staging, then published in steps."""
+    release, record = staging / "release", staging / RUN_RECORD
     release.mkdir()
+    record.mkdir(mode=0o700)
     (staging / FEED_DIR).rename(release / FEED_DIR)
     (staging / RETRACTIONS_DIR / shard_name(0, 1)).rename(release / RETRACTIONS)
-    (release / REPORT).write_text(report, encoding="utf-8")
-    (release / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    (release / MANIFEST).write_text(json.dumps(recipient_manifest(manifest), indent=2) + "\n", encoding="utf-8")
+    (record / REPORT).write_text(report, encoding="utf-8")
+    (record / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     entry = publish.release_entry(manifest, number, purpose, file_digests(release), terms)
     publisher.publish(staging, release, number, entry,
                       itertools.chain((("disclosure", d) for d in publish.read_entries(staging / DISCLOSURES_DIR)),
@@ -543,8 +558,9 @@ def summary(manifest: dict, folder: FeedFolder, where: Path, ledger: str) -> str
     lines.append(f"  feed       {where / FEED_DIR if release else '(none)'}"
                  + (f"; current is release {current}" if current and current != release else ""))
     lines.append(f"  withheld   {withheld / QUARANTINE_DIR}, {withheld / DEAD_LETTER_DIR} (owner-only)")
-    lines.append(f"  manifest   {where / MANIFEST}")
-    lines.append(f"  report     {where / REPORT}")
+    lines.append(f"  manifest   {withheld / MANIFEST} (owner-only)"
+                 + (f"; the recipient's: {where / MANIFEST}" if release else ""))
+    lines.append(f"  report     {withheld / REPORT} (owner-only)")
     lines.append(f"  ledger     {ledger}")
     lines.append(f"  log        {folder.root / RUN_LOG} (owner-only)")
     return "\n".join(lines)

@@ -4,7 +4,8 @@ from pathlib import Path
 
 
 def last_run(out: Path) -> Path:
-    """The last run's folder: its release, or `failed/<run id>` when it published nothing."""
+    """The last run's own record: `withheld/NNNNNN` of its release, or `failed/<run id>` when it
+    published nothing (the full manifest, the report, the withheld records)."""
     return (out / "last-run").resolve()
 
 
@@ -19,8 +20,7 @@ def feed_dir(out: Path) -> Path:
 
 def withheld(out: Path, part: str) -> Path:
     """The last run's quarantine or dead letters."""
-    last = last_run(out)
-    return last / part if last.parent.name == "failed" else out / "withheld" / last.name / part
+    return last_run(out) / part
 
 
 def release_files(out: Path) -> dict[str, bytes]:

@@ -107,7 +107,13 @@ def test_an_increment_sends_what_changed_and_retracts_what_may_no_longer_be_disc
     assert manifest["counts"]["retracted"] == 3
     assert sorted(sent_ids(feed, 2)) == sorted([edited[0]["record_id"], edited[-1]["record_id"]])
     assert sorted(retracted_ids(feed, 2)) == sorted([source[1]["record_id"], source[2]["record_id"], deleted["record_id"]])
-    # the recipient gets ids alone; the reasons are the ledger's
+    # the recipient gets ids alone; the reasons are the ledger's, and nothing in the release says how many
+    # records were excluded, by which rule, or quarantined: the city's account of the run is its own
+    public = {str(p.relative_to(release_dir(feed, 2))) for p in release_dir(feed, 2).rglob("*") if p.is_file()}
+    assert public == {"feed/part-00000-of-00001.jsonl", "retractions.jsonl", "manifest.json"}
+    recipients = json.loads((release_dir(feed, 2) / "manifest.json").read_text())
+    assert recipients["counts"] == {"sent": 2, "retracted": 3}
+    assert not {"excluded", "quarantine", "sealed", "expunged", "inputs"} & set(json.dumps(recipients).replace('"', " ").split())
     assert all(set(json.loads(line)) == {"record_id"}
                for line in (release_dir(feed, 2) / "retractions.jsonl").read_text().splitlines())
     assert "sealed" not in (release_dir(feed, 2) / "retractions.jsonl").read_text()

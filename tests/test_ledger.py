@@ -72,12 +72,12 @@ def test_the_release_entry_holds_the_terms_the_operator_and_every_files_digest(t
     with sqlite3.connect(two_releases / "ledger.sqlite") as db:
         (body,) = db.execute("SELECT body FROM feedshield_entries WHERE kind = 'release' AND release = 2").fetchone()
     entry = json.loads(body)
-    manifest = json.loads((two_releases / "releases" / "000002" / "manifest.json").read_text())
+    manifest = json.loads((two_releases / "withheld" / "000002" / "manifest.json").read_text())
     assert entry["contract"] == manifest["contract"] and entry["contract"]["sha256"]
     assert entry["counts"] == manifest["counts"] and entry["as_of"] == AS_OF
     assert entry["purpose"].startswith("Arrest information")
     assert entry["operator"]["user"] and entry["operator"]["host"]
-    assert set(entry["files"]) == {"manifest.json", "report.html", "feed/part-00000-of-00001.jsonl", "retractions.jsonl"}
+    assert set(entry["files"]) == {"manifest.json", "feed/part-00000-of-00001.jsonl", "retractions.jsonl"}
     assert entry["inputs"] == manifest["inputs"]
 
 

@@ -145,7 +145,7 @@ def test_two_runs_into_one_folder_at_once_take_turns(exports, tmp_path):
     assert [r.returncode for r in results.values()] == [0, 0], [r.stderr[-1500:] for r in results.values()]
     statuses, checked = _state(out)
     assert statuses == {1: "committed", 2: "committed"} and checked.ok, checked.problems
-    published = sorted(json.loads((out / "releases" / f"{n:06d}" / "manifest.json").read_text())["inputs"][0]["path"]
+    published = sorted(json.loads((out / "withheld" / f"{n:06d}" / "manifest.json").read_text())["inputs"][0]["path"]
                        for n in (1, 2))
     assert published == sorted(str(e) for e in exports)  # each run made its own release, none lost
 
