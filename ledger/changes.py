@@ -66,11 +66,12 @@ def compare(held: Holding | None, disclosure: dict, incremental: bool) -> tuple[
 def triage(held: Holding | None, records: list, excluded_rules: list[str], incremental: bool, changes_only: bool,
            retractable: bool):
     """Before shaping, for one source record id: (GO_ON, record) for each record to shape, (UNCHANGED,
-    held) for one an increment leaves as it is, (KEEP, held) for a holding a changes-only input does
-    not touch, (RETRACT, body) for a held record that is excluded now or gone from a full export.
-    `records`: (record, source digest) pairs of the input's records with this id."""
+    (record, held)) for one an increment leaves as it is, (KEEP, held) for a holding a changes-only
+    input does not touch, (RETRACT, body) for a held record that is excluded now or gone from a full
+    export. `records`: (record, source digest) pairs of the input's records with this id; a record
+    is whatever the caller names it by (Beam steps: its position)."""
     for record, digest in records:
-        yield (UNCHANGED, held) if unchanged_source(held, digest, incremental) else (GO_ON, record)
+        yield (UNCHANGED, (record, held)) if unchanged_source(held, digest, incremental) else (GO_ON, record)
     if records or held is None or not retractable:
         return
     if excluded_rules:
@@ -83,14 +84,14 @@ def triage(held: Holding | None, records: list, excluded_rules: list[str], incre
 def settle(held: Holding | None, sent: list, withheld_stage: str | None, suppressed: bool, incremental: bool,
            retractable: bool):
     """After the risk gate, for one source record id: (SEND, (record, ledger body)) for each record to
-    send, (UNCHANGED, held) for one whose feed line is what the recipient holds, (RETRACT, body) for a
-    held version it must delete. `sent`: (record, disclosure) pairs; `withheld_stage`: the stage that
-    quarantined the record, if one did; `suppressed`: whether the risk gate did."""
+    send, (UNCHANGED, (record, held)) for one whose feed line is what the recipient holds, (RETRACT,
+    body) for a held version it must delete. `sent`: (record, disclosure) pairs; `withheld_stage`:
+    the stage that quarantined the record, if one did; `suppressed`: whether the risk gate did."""
     for record, disclosure in sent:
         change, retracted, body = compare(held, disclosure, incremental)
         if retracted and retractable:
             yield RETRACT, retracted
-        yield (UNCHANGED, held) if change == UNCHANGED else (SEND, (record, body))
+        yield (UNCHANGED, (record, held)) if change == UNCHANGED else (SEND, (record, body))
     if sent or held is None or not retractable:
         return
     if withheld_stage is not None:

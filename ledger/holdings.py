@@ -10,7 +10,7 @@ hand them to the workers in a staging file.
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from ledger.chain import canonical
@@ -56,39 +56,26 @@ def source_digest(audit_key: bytes, terms: str, record: dict) -> str:
     return hmac.new(audit_key, f"{terms}\n{canonical(record)}".encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def replay(releases: Iterable[tuple[int, str | None, Iterable[tuple[str, dict]]]]) -> dict[str, Holding]:
-    """Holdings after the committed releases, each (number, mode, [(kind, body)]) in order."""
+def replay(entries: Iterable[tuple[str, int, dict]], modes: dict[int, str | None]) -> dict[str, Holding]:
+    """Holdings after the entries (kind, release, body) of the committed releases (`modes`: each one's
+    mode), in the chain's order."""
     held: dict[str, Holding] = {}
-    for number, mode, entries in releases:
-        if mode is None:
-            held = {}
-        for kind, body in entries:
-            if kind == "retraction":
-                held.pop(body["record"], None)
-            elif kind == "disclosure":
-                held[body["record"]] = Holding.of(number, body)
+    for kind, number, body in entries:
+        if number not in modes:
+            continue  # pending or aborted: the recipient never saw it
+        if kind == "release" and modes[number] is None:
+            held = {}  # a snapshot from before increments replaces what came before
+        elif kind == "retraction":
+            held.pop(body["record"], None)
+        elif kind == "disclosure":
+            held[body["record"]] = Holding.of(number, body)
     return held
 
 
 def holdings(ledger: Ledger, feed: str) -> dict[str, Holding]:
-    committed = {r.number: r.body.get("mode") for r in ledger.releases(feed) if r.status == "committed"}
-
-    def by_release() -> Iterator[tuple[int, str | None, Iterator]]:
-        entries = (e for e in ledger.chain(feed) if e.release in committed and e.kind in ("disclosure", "retraction"))
-        current, batch = None, []
-        for entry in entries:
-            if entry.release != current and current is not None:
-                yield current, committed[current], batch
-                batch = []
-            current = entry.release
-            batch.append((entry.kind, json.loads(entry.body)))
-        if current is not None:
-            yield current, committed[current], batch
-        # a committed release that disclosed nothing still resets what a snapshot replaces
-    releases = list(by_release())
-    seen = {number for number, _, _ in releases}
-    empty = [(n, mode, []) for n, mode in committed.items() if n not in seen]
-    return replay(sorted(releases + empty, key=lambda r: r[0]))
+    modes = {r.number: r.body.get("mode") for r in ledger.releases(feed) if r.status == "committed"}
+    return replay(((e.kind, e.release, json.loads(e.body)) for e in ledger.chain(feed)
+                   if e.kind in ("release", "disclosure", "retraction")), modes)
 
 
 def write_holdings(held: dict[str, Holding], path) -> None:

@@ -136,20 +136,13 @@ def _contract_diff(args, _beam_args) -> int:
     loaded = _load_or_report([args.old, args.new])
     if loaded is None:
         return exit_codes.USAGE
-    held = None
-    if args.feed:
-        from ledger.holdings import holdings
-        from ledger.store import LedgerError
-        from pipelines.ledger_cli import open_feed_folder
-        try:
-            ledger, feed, _ = open_feed_folder(args.feed, args.ledger)
-        except LedgerError as exc:
-            print(f"feedshield contract diff: {exc}", file=sys.stderr)
-            return exit_codes.LEDGER
-        try:
-            held = holdings(ledger, feed)
-        finally:
-            ledger.close()
+    from ledger.store import LedgerError
+    from pipelines.ledger_cli import read_holdings
+    try:
+        held = read_holdings(args.feed, args.ledger) if args.feed else None
+    except LedgerError as exc:
+        print(f"feedshield contract diff: {exc}", file=sys.stderr)
+        return exit_codes.LEDGER
     from ledger.amendment import first_release
     print("\n".join([diff(loaded[0].contract, loaded[1].contract), *first_release(loaded[0].contract,
                                                                                  loaded[1].contract, held)]))

@@ -4,8 +4,9 @@ Carries the audit key's reference, never the key (`secret_key.py`): each
 worker reads the key in `setup`. What it makes holds keyed hashes, field
 names and digests only, and goes to the run's staging folder, never to
 the recipient. Each published record comes out keyed by its ledger key,
-with the digest of the source it was made from, for the comparison with
-what the recipient holds.
+with the digest of the source it was made from and its position, for the
+comparison with what the recipient holds (the record itself stays where
+it is).
 """
 import apache_beam as beam
 
@@ -29,7 +30,7 @@ class DiscloseDoFn(beam.DoFn):
     def process(self, element: Redacted):
         body = self.discloser.describe(element.record, element.output)
         body["source"] = source_digest(self.key, self.terms, element.record)
-        yield body["record"], (element, body)
+        yield body["record"], (element.src, body)
 
 
 class DescribeDisclosures(beam.PTransform):

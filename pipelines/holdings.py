@@ -11,6 +11,8 @@ suppressed is retracted. Records and holdings meet by the ledger key of
 the source record id, which each worker computes with the audit key it
 reads itself.
 """
+import typing
+
 import apache_beam as beam
 from apache_beam import pvalue
 
@@ -36,8 +38,10 @@ class ReadHoldings(beam.PTransform):
 
 
 class _KeyByRecord(beam.DoFn):
-    """(ledger key of the record id, (element, source digest or None)): the audit key is read on the
-    worker. Elements with a record (`Parsed`, `Redacted`) or only its id (`Excluded`, `Quarantined`)."""
+    """(ledger key of the record id, (its position, what the decision needs)): only these cross the
+    shuffle, never the record. The audit key is read on the worker. A record (`Parsed`) comes with
+    its source digest (`terms` given), an `Excluded` with its rule, a `Quarantined` with its stage,
+    a suppressed `Redacted` with nothing."""
 
     def __init__(self, audit_key: KeyReference, terms: str | None = None):
         self.audit_key = audit_key
@@ -49,8 +53,11 @@ class _KeyByRecord(beam.DoFn):
     def process(self, element):
         record = getattr(element, "record", None)
         record_id = record.get("record_id") if record is not None else element.record_id
-        digest = source_digest(self.key, self.terms, record) if self.terms is not None else None
-        yield ledger_key(self.key, str(record_id)), (element, digest)
+        if self.terms is not None:
+            extra = source_digest(self.key, self.terms, record)
+        else:
+            extra = getattr(element, "rule", None) or getattr(element, "stage", None)
+        yield ledger_key(self.key, str(record_id)), (element.src, extra)
 
 
 def _held(grouped) -> Holding | None:
@@ -59,18 +66,19 @@ def _held(grouped) -> Holding | None:
 
 
 def _tagged(outcomes):
-    """`ledger.changes`' outcomes as Beam's outputs."""
+    """`ledger.changes`' outcomes as Beam's outputs; records are named by their positions."""
     for what, value in outcomes:
-        if what == changes.GO_ON:
-            yield value
-        elif what == changes.SEND:
-            element, body = value
-            yield element
-            yield pvalue.TaggedOutput(DISCLOSED, Disclosure(element.src, body))
+        if what == changes.SEND:
+            src, body = value
+            yield pvalue.TaggedOutput(DISCLOSED, Disclosure(src, body))
+        elif what == changes.UNCHANGED:
+            src, held = value
+            yield pvalue.TaggedOutput(UNCHANGED, held)
+            yield src, True  # main: the positions of the records not to go on with
         elif what == changes.RETRACT:
             yield pvalue.TaggedOutput(RETRACTED, Retraction(value))
-        else:
-            yield pvalue.TaggedOutput({changes.UNCHANGED: UNCHANGED, changes.KEEP: KEPT}[what], value)
+        elif what == changes.KEEP:
+            yield pvalue.TaggedOutput(KEPT, value)
 
 
 class _Triage(beam.DoFn):
@@ -79,14 +87,23 @@ class _Triage(beam.DoFn):
 
     def process(self, keyed):
         _, grouped = keyed
-        yield from _tagged(changes.triage(_held(grouped), grouped["records"], [e.rule for e, _ in grouped["excluded"]],
+        yield from _tagged(changes.triage(_held(grouped), grouped["records"], [rule for _, rule in grouped["excluded"]],
                                           self.incremental, self.changes_only, self.retractable))
 
 
+SKIPPED = typing.Dict[typing.Tuple[int, int], bool]  # positions of the records not to go on with
+
+
+def _unless_at(element, skipped):
+    if element.src not in skipped:
+        yield element
+
+
 class TriageRecords(beam.PTransform):
-    """Main: the records to shape. `unchanged`: holdings an increment keeps as they are, unread;
+    """`records`: the records to shape. `unchanged`: holdings an increment keeps as they are, unread;
     `kept`: holdings a changes-only input does not touch; `retracted`: held records that are excluded
-    now, or gone from a full export."""
+    now, or gone from a full export. The records meet the holdings by key and position alone; those
+    an increment leaves are then taken out by position (a side input, empty in a full release)."""
 
     def __init__(self, audit_key: KeyReference, terms: str, incremental: bool, changes_only: bool, retractable: bool):
         super().__init__()
@@ -100,11 +117,14 @@ class TriageRecords(beam.PTransform):
             "records": records | "KeyRecords" >> beam.ParDo(_KeyByRecord(self.audit_key, self.terms)),
             "excluded": excluded | "KeyExcluded" >> beam.ParDo(_KeyByRecord(self.audit_key)),
         }
-        return (keyed
-                | "Join" >> beam.CoGroupByKey()
-                | "Triage" >> (beam.ParDo(_Triage(self.incremental, self.changes_only, self.retractable))
-                               .with_output_types(Parsed)
-                               .with_outputs(UNCHANGED, KEPT, RETRACTED, main="records")))
+        decided = (keyed
+                   | "Join" >> beam.CoGroupByKey()
+                   | "Triage" >> beam.ParDo(_Triage(self.incremental, self.changes_only, self.retractable))
+                   .with_outputs(UNCHANGED, KEPT, RETRACTED, main="skipped"))
+        going_on = records | "GoOn" >> (beam.FlatMap(_unless_at, skipped=beam.pvalue.AsDict(decided.skipped))
+                                        .with_input_types(Parsed, skipped=SKIPPED).with_output_types(Parsed))
+        return {"records": going_on, UNCHANGED: decided[UNCHANGED], KEPT: decided[KEPT],
+                RETRACTED: decided[RETRACTED]}
 
 
 class _Compare(beam.DoFn):
@@ -113,15 +133,16 @@ class _Compare(beam.DoFn):
 
     def process(self, keyed):
         _, grouped = keyed
-        stage = next((e.stage for e, _ in grouped["quarantined"]), None)
+        stage = next((stage for _, stage in grouped["quarantined"]), None)
         yield from _tagged(changes.settle(_held(grouped), grouped["sent"], stage, bool(grouped["suppressed"]),
                                           self.incremental, self.retractable))
 
 
 class CompareWithHoldings(beam.PTransform):
-    """Main: the records this release sends. `disclosed`: their ledger entries; `unchanged`: records an
+    """`records`: the records this release sends. `disclosed`: their ledger entries; `unchanged`: records an
     increment need not send again; `retracted`: held records quarantined or suppressed now, or held
-    under a recipient id that changed."""
+    under a recipient id that changed. As in triage, only keys, positions and the ledger's entries
+    meet the holdings; the records not to send are then taken out by position."""
 
     def __init__(self, contract: Contract, audit_key: KeyReference, terms: str, incremental: bool):
         super().__init__()
@@ -135,8 +156,11 @@ class CompareWithHoldings(beam.PTransform):
             "quarantined": quarantined | "KeyQuarantined" >> beam.ParDo(_KeyByRecord(self.audit_key)),
             "suppressed": suppressed | "KeySuppressed" >> beam.ParDo(_KeyByRecord(self.audit_key)),
         }
-        return (keyed
-                | "Join" >> beam.CoGroupByKey()
-                | "Compare" >> (beam.ParDo(_Compare(self.incremental, self.contract.shows_record_id))
-                                .with_output_types(Redacted)
-                                .with_outputs(DISCLOSED, UNCHANGED, RETRACTED, main="records")))
+        decided = (keyed
+                   | "Join" >> beam.CoGroupByKey()
+                   | "Compare" >> beam.ParDo(_Compare(self.incremental, self.contract.shows_record_id))
+                   .with_outputs(DISCLOSED, UNCHANGED, RETRACTED, main="skipped"))
+        sending = published | "Send" >> (beam.FlatMap(_unless_at, skipped=beam.pvalue.AsDict(decided.skipped))
+                                         .with_input_types(Redacted, skipped=SKIPPED).with_output_types(Redacted))
+        return {"records": sending, DISCLOSED: decided[DISCLOSED], UNCHANGED: decided[UNCHANGED],
+                RETRACTED: decided[RETRACTED]}

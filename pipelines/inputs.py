@@ -14,7 +14,7 @@ from pipelines.digests import sha256_and_lines
 from pipelines.read import UnsupportedCompression, scan
 from pipelines.read_csv import CsvUnreadable, scan_csv
 from pipelines.read_parquet import ParquetUnreadable, scan_parquet
-from pipelines.read_sql import SqlUnreadable, check_url, safe_url, scan_sql
+from pipelines.read_sql import Poll, SqlUnreadable, check_url, safe_url, scan_sql
 from redaction_rules.source_mapping import SourceMapping
 
 
@@ -26,15 +26,18 @@ def _escaped(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
-def _database(url: str, mapping: SourceMapping) -> "InputFile":
+def _database(url: str, mapping: SourceMapping, window: Poll | None) -> "InputFile":
+    if window is not None and not mapping.sql.updated_at:
+        raise InputError(f"input {safe_url(url)}: the mapping {mapping.id} names no sql.updated_at column to poll by")
     try:
         check_url(url)
         shown = safe_url(url)
-        count, chunks, digest = scan_sql(0, url, mapping)
+        count, chunks, digest, window = scan_sql(0, url, mapping, window=window)
     except SqlUnreadable as exc:
         raise InputError(f"input {safe_url(url)}: {exc}") from None
     table = mapping.sql.record.table or "the record query"
-    return InputFile(shown, digest, count, tuple(chunks), f"record {{}} of {_escaped(table)} in {_escaped(shown)}")
+    return InputFile(shown, digest, count, tuple(chunks), f"record {{}} of {_escaped(table)} in {_escaped(shown)}",
+                     window)
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class InputFile:
     records: int
     chunks: tuple
     place: str = ""  # where position {} of this input is, in messages: "line {} of file x.jsonl"
+    window: Poll | None = None  # a database polled by its updated_at column
 
     def where(self, position: int) -> str:
         return self.place.format(position)
@@ -53,12 +57,13 @@ def described(pattern: str | tuple[str, ...]) -> str:
     return pattern if isinstance(pattern, str) else f"{len(pattern)} file(s) from {pattern[0].rsplit('/', 1)[0] or '/'}"
 
 
-def resolve_inputs(pattern: str | tuple[str, ...], mapping: SourceMapping | None = None) -> list[InputFile]:
+def resolve_inputs(pattern: str | tuple[str, ...], mapping: SourceMapping | None = None,
+                   window: Poll | None = None) -> list[InputFile]:
     """Every file the pattern matches (or the files named, as `watch` names a batch), scanned as the
     spec's JSON Lines or, with a mapping, as its format; for a database mapping, the database at the
     URL the pattern is."""
     if mapping is not None and mapping.format == "sql":
-        return [_database(pattern, mapping)]
+        return [_database(pattern, mapping, window)]
     if isinstance(pattern, tuple):
         paths = sorted(pattern)
     else:

@@ -67,12 +67,23 @@ def open_feed_folder(path: str, ledger_url: str | None) -> tuple[Ledger, str, Fe
     return Ledger(ledger_url or default_url(folder.root), create=False), folder.feed_id(), folder
 
 
+def read_holdings(path: str, ledger_url: str | None) -> dict:
+    """What the recipient of an existing feed folder holds, from its ledger (`ledger.holdings`)."""
+    from ledger.holdings import holdings
+    ledger, feed, _ = open_feed_folder(path, ledger_url)
+    try:
+        return holdings(ledger, feed)
+    finally:
+        ledger.close()
+
+
 def release_line(r: Release) -> dict:
     c = r.body["counts"]
     return {"release": r.number, "status": r.status, "committed_at": (r.closed or {}).get("committed_at"),
             "contract": r.body["contract"]["id"], "version": r.body["contract"]["version"],
             "recipient": r.body["contract"]["recipient"], "as_of": r.body["as_of"],
-            "published": c["published"], "excluded": sum(c["excluded"].values()), "quarantined": c["quarantined"],
+            "mode": r.body.get("mode", "full"), "published": c["published"], "unchanged": c.get("unchanged", 0),
+            "retracted": c.get("retracted", 0), "excluded": sum(c["excluded"].values()), "quarantined": c["quarantined"],
             "dead_lettered": c["dead_lettered"], "run_id": r.body["run_id"],
             "operator": f"{r.body['operator']['user']}@{r.body['operator']['host']}"}
 
@@ -83,12 +94,13 @@ def _releases(args, ledger: Ledger, feed: str, _folder) -> int:
         for line in lines:
             print(json.dumps(line))
         return exit_codes.OK
-    print(f"{'release':<8} {'status':<10} {'committed (UTC)':<26} {'contract':<34} {'as of':<10} "
-          f"{'published':>9} {'excluded':>8} {'quarant.':>8} {'dead':>5}  run, operator")
+    print(f"{'release':<8} {'status':<10} {'committed (UTC)':<26} {'contract':<34} {'as of':<10} {'mode':<9} "
+          f"{'published':>9} {'retracted':>9} {'excluded':>8} {'quarant.':>8} {'dead':>5}  run, operator")
     for x in lines:
         print(f"{x['release']:06d}   {x['status']:<10} {x['committed_at'] or '-':<26} "
-              f"{x['contract'] + ' ' + x['version']:<34} {x['as_of']:<10} {x['published']:>9} {x['excluded']:>8} "
-              f"{x['quarantined']:>8} {x['dead_lettered']:>5}  {x['run_id']}, {x['operator']}")
+              f"{x['contract'] + ' ' + x['version']:<34} {x['as_of']:<10} {x['mode']:<9} {x['published']:>9} "
+              f"{x['retracted']:>9} {x['excluded']:>8} {x['quarantined']:>8} {x['dead_lettered']:>5}  "
+              f"{x['run_id']}, {x['operator']}")
     if not lines:
         print("(no releases)")
     return exit_codes.OK

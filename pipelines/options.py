@@ -61,10 +61,11 @@ class RunRequest:
     signing_key: str | None = None
     incremental: bool = False
     changes_only: bool = False
+    updated_window: object = None  # `watch` polling a database: a `read_sql.Poll`
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> "RunRequest":
-        return cls(**{f.name: getattr(args, f.name) for f in fields(cls)})
+        return cls(**{f.name: getattr(args, f.name) for f in fields(cls) if hasattr(args, f.name)})
 
 
 def add_run_arguments(parser: argparse.ArgumentParser, watch: bool = False) -> None:
@@ -72,9 +73,13 @@ def add_run_arguments(parser: argparse.ArgumentParser, watch: bool = False) -> N
     required = parser.add_argument_group("required")
     required.add_argument("--contract", required=True, metavar="FILE", help="the recipient's contract (YAML)")
     if watch:
-        required.add_argument("--drop", required=True, metavar="DIR",
-                              help="the folder export files land in (written elsewhere, or under a name starting "
-                                   "with '.' or ending in .part, then renamed into place)")
+        source = required.add_mutually_exclusive_group(required=True)
+        source.add_argument("--drop", metavar="DIR",
+                            help="the folder export files land in (written elsewhere, or under a name starting "
+                                 "with '.' or ending in .part, then renamed into place)")
+        source.add_argument("--input", metavar="URL",
+                            help="a database to poll, by the sql.updated_at column its --mapping names, for the "
+                                 "records changed since the last release")
     else:
         required.add_argument("--input", required=True, metavar="PATTERN",
                               help="JSON Lines files: a path or glob; .gz, .bz2, .xz and .lzma are decompressed")

@@ -99,10 +99,10 @@ class ShieldFeed(beam.PTransform):
         triage = ((kept.records, kept.excluded, holdings)
                   | "Triage" >> TriageRecords(plan.audit_key, plan.terms, plan.incremental, plan.changes_only,
                                               plan.contract.shows_record_id))
-        shaped = triage.records | "ApplyContract" >> ApplyContract(plan.contract, plan.key)
+        shaped = triage["records"] | "ApplyContract" >> ApplyContract(plan.contract, plan.key)
         redacted = shaped.records | "RedactFreeText" >> RedactFreeText(plan.contract, plan.engine)
         verified = redacted.records | "Verify" >> VerifyRecords(plan.contract)
-        untouched = (triage.unchanged, triage.kept) | "Untouched" >> beam.Flatten()
+        untouched = (triage["unchanged"], triage["kept"]) | "Untouched" >> beam.Flatten()
         risk = verified.records | "AssessRisk" >> AssessRisk(
             model_for(plan.contract), plan.held_files, untouched if plan.contract.shows_record_id else None)
         quarantine = ((shaped.quarantine, redacted.quarantine, verified.quarantine)
@@ -110,16 +110,16 @@ class ShieldFeed(beam.PTransform):
         compared = ((risk["records"], quarantine, risk["suppressed"], holdings)
                     | "CompareWithHoldings" >> CompareWithHoldings(plan.contract, plan.audit_key, plan.terms,
                                                                    plan.incremental))
-        unchanged = (triage.unchanged, compared.unchanged) | "Unchanged" >> beam.Flatten()
-        retracted = (triage.retracted, compared.retracted) | "Retracted" >> beam.Flatten()
-        for label, done in (("Published", compared.records), ("Unchanged", unchanged)):
+        unchanged = (triage["unchanged"], compared["unchanged"]) | "Unchanged" >> beam.Flatten()
+        retracted = (triage["retracted"], compared["retracted"]) | "Retracted" >> beam.Flatten()
+        for label, done in (("Published", compared["records"]), ("Unchanged", unchanged)):
             done | f"Progress{label}" >> CountProgress(plan.staging, PUBLISHED)
         for label, withheld in (("DeadLettered", dead_letter), ("Excluded", kept.excluded),
                                 ("SuppressedForRisk", risk["suppressed"]),
                                 ("QuarantinedShaping", shaped.quarantine), ("QuarantinedRedaction", redacted.quarantine),
                                 ("QuarantinedVerification", verified.quarantine)):
             withheld | f"Progress{label}" >> CountProgress(plan.staging, WITHHELD)
-        return {"feed": compared.records, "disclosures": compared.disclosed, "unchanged": unchanged,
+        return {"feed": compared["records"], "disclosures": compared["disclosed"], "unchanged": unchanged,
                 "retracted": retracted, "quarantine": quarantine, "dead_letter": dead_letter,
                 "excluded": kept.excluded, "redacted": redacted.records, "repeats": repeats,
                 "suppressed": risk["suppressed"], "generalized": risk["generalized"], "held": risk["held"],

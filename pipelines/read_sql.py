@@ -70,7 +70,8 @@ def check_url(url: str) -> None:
 
 @dataclass(frozen=True)
 class SqlChunk:
-    """The records whose key lies in [lo, hi], the first of them record number `first` of the input."""
+    """The records whose key lies in [lo, hi], the first of them record number `first` of the input;
+    with a `window`, only those updated after its `after`."""
     index: int
     url: str
     lo: object
@@ -78,6 +79,15 @@ class SqlChunk:
     first: int
     rows: int
     mapping: SourceMapping
+    window: "Poll | None" = None
+
+
+@dataclass(frozen=True)
+class Poll:
+    """A database read by its `updated_at` column: the records updated after `after` (all of them when
+    None); `latest` is the newest `updated_at` the driver saw among them, the next poll's `after`."""
+    after: str | None
+    latest: str | None = None
 
 
 def _columns(mapping: SourceMapping, section: str) -> list[str]:
@@ -97,7 +107,8 @@ def reflect(connection, mapping: SourceMapping) -> dict:
     sources = {}
     for section in _sections(mapping):
         ref = _ref(mapping, section)
-        wanted = list(dict.fromkeys(_columns(mapping, section) + ref.order_by))
+        polled = [mapping.sql.updated_at] if section == "record" and mapping.sql.updated_at else []
+        wanted = list(dict.fromkeys(_columns(mapping, section) + ref.order_by + polled))
         if ref.table is not None:
             schema, _, name = ref.table.rpartition(".")
             try:
@@ -118,7 +129,31 @@ def reflect(connection, mapping: SourceMapping) -> dict:
     return sources
 
 
-def _select(mapping: SourceMapping, sources: dict, section: str, lo=None, hi=None):
+def _in_window(query, mapping: SourceMapping, source, window: Poll | None):
+    """Only the records updated after the poll's `after`, when there is one."""
+    if window is None or window.after is None:
+        return query
+    column = source.c[mapping.sql.updated_at]
+    return query.where(column > _typed(column, window.after))
+
+
+def _typed(column, text: str | None):
+    """A watermark (as `cell_text` wrote it) as the column's own type, so the database compares it so."""
+    from datetime import date, datetime
+    if text is None:
+        return None
+    try:
+        kind = column.type.python_type
+    except NotImplementedError:
+        return text
+    if kind is datetime:
+        return datetime.fromisoformat(text)
+    if kind is date:
+        return date.fromisoformat(text)
+    return kind(text) if kind in (int, float) else text
+
+
+def _select(mapping: SourceMapping, sources: dict, section: str, lo=None, hi=None, window: Poll | None = None):
     import sqlalchemy as sa
     ref = _ref(mapping, section)
     columns = _columns(mapping, section)
@@ -127,32 +162,60 @@ def _select(mapping: SourceMapping, sources: dict, section: str, lo=None, hi=Non
     query = sa.select(*(source.c[c] for c in columns))
     if lo is not None:
         query = query.where(key >= lo, key <= hi)
+    if section == "record":
+        query = _in_window(query, mapping, source, window)
+    elif window is not None and window.after is not None:  # the rows of the records updated after it
+        record = sources["record"]
+        query = query.where(key.in_(_in_window(sa.select(record.c[mapping.sql.key]), mapping, record, window)))
     return query.order_by(key, *(source.c[c] for c in ref.order_by))
 
 
-def _keys(mapping: SourceMapping, sources: dict):
+def _keys(mapping: SourceMapping, sources: dict, window: Poll | None = None):
+    """The record keys in order, and with a poll each record's `updated_at`."""
     import sqlalchemy as sa
-    key = sources["record"].c[mapping.sql.key]
-    return sa.select(key).order_by(key)
+    record = sources["record"]
+    key = record.c[mapping.sql.key]
+    columns = [key] + ([record.c[mapping.sql.updated_at]] if window is not None else [])
+    return _in_window(sa.select(*columns), mapping, record, window).order_by(key)
+
+
+def latest_update(url: str, mapping: SourceMapping) -> str | None:
+    """The newest `updated_at` of the record table, as text: the watermark of a poll."""
+    import sqlalchemy as sa
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            source = reflect(connection, mapping)["record"]
+            return cell_text(connection.execute(sa.select(sa.func.max(source.c[mapping.sql.updated_at]))).scalar())
+    except sa.exc.SQLAlchemyError as exc:
+        raise SqlUnreadable(f"cannot be read ({type(getattr(exc, 'orig', None) or exc).__name__})") from None
+    finally:
+        engine.dispose()
 
 
 def _sections(mapping: SourceMapping) -> list[str]:
     return ["record"] + [s for s in ("persons", "charges") if mapping.table_of(s) is not None]
 
 
-def scan_sql(index: int, url: str, mapping: SourceMapping,
-             keys_per_chunk: int = KEYS_PER_CHUNK) -> tuple[int, list[SqlChunk], str]:
-    """(records, chunks, sha256 of every selected row in key order). Raises `SqlUnreadable`."""
+def scan_sql(index: int, url: str, mapping: SourceMapping, keys_per_chunk: int = KEYS_PER_CHUNK,
+             window: Poll | None = None) -> tuple[int, list[SqlChunk], str, Poll | None]:
+    """(records, chunks, sha256 of every selected row in key order, the poll with the newest
+    `updated_at` seen); with a poll, of the records updated after it only (and their persons' and
+    charges' rows). Raises `SqlUnreadable`."""
     import sqlalchemy as sa
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
             sources = reflect(connection, mapping)
-            keys = [row[0] for row in connection.execute(_keys(mapping, sources))]
+            listed = connection.execute(_keys(mapping, sources, window)).all()
+            keys = [row[0] for row in listed]
+            if window is not None:
+                seen = [row[1] for row in listed if row[1] is not None]
+                window = Poll(window.after, cell_text(max(seen)) if seen else window.after)
             digest = hashlib.sha256()
             for section in _sections(mapping):
                 try:
-                    for row in connection.execute(_select(mapping, sources, section)):
+                    for row in connection.execute(_select(mapping, sources, section, window=window)):
                         digest.update(json.dumps([section, *map(cell_text, row)], ensure_ascii=False).encode("utf-8"))
                         digest.update(b"\n")
                 except (ValueError, TypeError):  # SQLite stores any value in any column
@@ -169,8 +232,8 @@ def scan_sql(index: int, url: str, mapping: SourceMapping,
     if any(k is None for k in keys):
         raise SqlUnreadable(f"a record has no {mapping.sql.key}")
     chunks = [SqlChunk(index, url, keys[i], keys[min(i + keys_per_chunk, len(keys)) - 1], i + 1,
-                       min(keys_per_chunk, len(keys) - i), mapping) for i in range(0, len(keys), keys_per_chunk)]
-    return len(keys), chunks, digest.hexdigest()
+                       min(keys_per_chunk, len(keys) - i), mapping, window) for i in range(0, len(keys), keys_per_chunk)]
+    return len(keys), chunks, digest.hexdigest(), window
 
 
 def iter_sql_chunk(chunk: SqlChunk, connection, sources: dict):
@@ -181,7 +244,7 @@ def iter_sql_chunk(chunk: SqlChunk, connection, sources: dict):
     for section in _sections(mapping):
         columns = _columns(mapping, section)
         rows = [dict(zip(columns, map(cell_text, row)))
-                for row in connection.execute(_select(mapping, sources, section, chunk.lo, chunk.hi))]
+                for row in connection.execute(_select(mapping, sources, section, chunk.lo, chunk.hi, chunk.window))]
         read[section] = rows
     by_key = {s: {} for s in ("persons", "charges")}
     for section in by_key:

@@ -163,16 +163,33 @@ def preflight(request: RunRequest) -> Checked | RunResult:
     except ModelUnavailable as exc:
         return RunResult(exit_codes.MODEL, str(exc))
     try:
-        inputs = tuple(resolve_inputs(request.input, mapping.mapping if mapping else None))
+        inputs = tuple(resolve_inputs(request.input, mapping.mapping if mapping else None, request.updated_window))
     except InputError as exc:
         return RunResult(exit_codes.INPUT, str(exc))
-    terms = terms_digest(loaded.sha256, engine.model_dump_json(exclude={"batch_size"}), version("feedshield"),
-                         ledger_key(audit, "pseudonymization key:" + key.load().hex()) if key is not None else "")
+    terms = run_terms(loaded, engine, key, audit)
     checked = Checked(loaded, key, audit_key, engine, as_of, inputs, mapping, signer, terms)
     if not checked.total and not request.allow_empty:
         return RunResult(exit_codes.INPUT, f"input {described(request.input)}: no records; nothing was published "
                                            "(--allow-empty publishes an empty release)")
     return checked
+
+
+def run_terms(loaded: LoadedContract, engine: EngineConfig, key: KeyReference | None, audit: bytes) -> str:
+    """What every feed line depends on besides its record: the contract, the engine and model, the
+    tool, and the pseudonymization key (as a keyed hash of it, never the key)."""
+    return terms_digest(loaded.sha256, engine.model_dump_json(exclude={"batch_size"}), version("feedshield"),
+                        ledger_key(audit, "pseudonymization key:" + key.load().hex()) if key is not None else "")
+
+
+def request_terms(request: RunRequest) -> str | None:
+    """The terms a run of `request` would work under; None when they cannot be established (the run
+    itself then says why)."""
+    try:
+        loaded = load_contract(request.contract)
+        engine = load_engine_config(request.engine_config).with_model(request.spacy_model)
+        return run_terms(loaded, engine, key_reference(loaded), audit_key_reference(request.audit_key_file).load())
+    except (ContractError, EngineConfigError, KeyUnavailable):
+        return None
 
 
 SHIELD_STAGES = ("Read", "MapRows", "Parse", "FindRepeatedIds", "Exclude", "ApplyContract", "RedactFreeText", "Verify")
@@ -298,7 +315,9 @@ def record_manifest(run_id: str, checked: Checked, tallies: Tallies, verdict: Ve
         "contract": {"id": contract.id, "version": contract.version, "recipient": contract.recipient,
                      "file": checked.loaded.path.name, "sha256": checked.loaded.sha256},
         "as_of": checked.as_of.isoformat(),
-        "inputs": [{"path": f.path, "sha256": f.sha256, "records": f.records} for f in checked.inputs],
+        "inputs": [{"path": f.path, "sha256": f.sha256, "records": f.records,
+                    **({"updated": {"after": f.window.after, "latest": f.window.latest}} if f.window else {})}
+                   for f in checked.inputs],
         "source": ({"mapping": checked.mapping.mapping.id, "version": checked.mapping.mapping.version,
                     "file": checked.mapping.path.name, "sha256": checked.mapping.sha256}
                    if checked.mapping else {"format": "jsonl"}),

@@ -55,6 +55,7 @@ def unread_columns(mapping: SourceMapping, chunks) -> dict[str, list[str]]:
             unread = {}
             for section, source in sources.items():
                 read = set(mapping.columns_of(section)) | {mapping.sql.key}
+                read |= {mapping.sql.updated_at} if section == "record" and mapping.sql.updated_at else set()
                 ref = mapping.sql.record if section == "record" else mapping.table_of(section)
                 read |= set(ref.order_by)
                 unread[ref.table or f"{section} query"] = [c.name for c in source.c if c.name not in read]

@@ -87,6 +87,9 @@ class SqlSource(Strict):
     record: TableRef
     persons: TableRef | None = None
     charges: TableRef | None = None
+    # a column of the record table that the database sets whenever any of the record's rows changes
+    # (a trigger, say): `feedshield watch` polls by it for the records changed since the last release
+    updated_at: StrictStr | None = None
 
 
 class SourceMapping(Strict):

@@ -23,6 +23,7 @@ from tests.run_folders import read_manifest
 ICE_2008, ICE_2009 = CONTRACTS_DIR / "ice-pars-2008.yaml", CONTRACTS_DIR / "ice-pars-2009.yaml"
 NO_BIRTHPLACE, OPEN_DATA = CONTRACTS_DIR / "ice-pars-2009-no-birthplace.yaml", CONTRACTS_DIR / "open-data.yaml"
 AS_OF = {ICE_2008: "2009-01-15", ICE_2009: "2010-01-15", NO_BIRTHPLACE: "2010-01-15"}
+RESEARCHERS_AS_OF = "2026-06-01"
 
 
 def write(records: list[dict], path: Path) -> Path:
@@ -32,7 +33,7 @@ def write(records: list[dict], path: Path) -> Path:
 
 def run(records, out: Path, contract=ICE_2009, *more) -> int:
     return main(["run", "--contract", str(contract), "--input", str(records), "--output", str(out),
-                 "--as-of", AS_OF.get(contract, "2026-06-01"), *more])
+                 "--as-of", AS_OF.get(contract, RESEARCHERS_AS_OF), *more])
 
 
 def apply(out: Path, state: Path) -> RecipientState:
@@ -227,3 +228,51 @@ def test_apply_release_refuses_a_release_that_does_not_match_its_manifest_or_its
     assert len(apply(feed, state).records) == 19
     assert main(["apply-release", str(feed), "--into", str(state)]) == exit_codes.OK
     assert RecipientState.load(state).release == 2
+
+
+def test_the_risk_gate_counts_what_an_increment_leaves_with_the_recipient(tmp_path, monkeypatch):
+    import os
+    from ledger.audit_key import ledger_key
+    key = "increments-researchers-key-0123456789abcdef"
+    monkeypatch.setenv("FEEDSHIELD_KEY_RESEARCHERS", key)
+    # the researchers' gate at k=2 over fewer quasi-identifiers, so that a few hundred records pass it
+    text = (CONTRACTS_DIR / "researchers.yaml").read_text()
+    gate = text[text.index("risk:"):]
+    gate_end = gate.index("\n\n") if "\n\n" in gate else len(gate)
+    researchers = tmp_path / "researchers-k2.yaml"
+    researchers.write_text(text.replace(gate[:gate_end], "risk:\n  quasi_identifiers: [persons.sex, district]\n  k: 2\n"
+                                        "  action: suppress\n"))
+    records = [r for r, _ in fixtures.generate(150, seed=79)]
+    out = tmp_path / "feed"
+    assert run(write(records, tmp_path / "day1.jsonl"), out, researchers) == exit_codes.OK
+    first = read_manifest(out)
+    published = {e["record"] for e in ledger_entries(out, "disclosure", 1)}
+    audit = os.environ["FEEDSHIELD_AUDIT_KEY"].encode()
+    edited = copy.deepcopy(records)
+    changed = [r for r in edited if ledger_key(audit, r["record_id"]) in published][:2]
+    assert len(changed) == 2
+    for record in changed:
+        record["charges"][0]["description"] = "AMENDED: " + record["charges"][0]["description"]
+    assert run(write(edited, tmp_path / "day2.jsonl"), out, researchers, "--incremental") == exit_codes.OK
+    second = read_manifest(out)
+    held = second["risk"]["held_from_earlier_releases"]
+    assert held == second["counts"]["unchanged"] == first["counts"]["published"] - 2
+    # the classes are the recipient's whole holding: what stays, the two records decided again, and
+    # the ones suppressed before, which nobody holds and which are decided again too
+    assert second["risk"]["before"]["records"] == first["risk"]["before"]["records"] == held + 2 + first["counts"]["suppressed_for_risk"]
+    assert second["risk"]["after"]["records"] == second["counts"]["published"] + held
+
+
+def test_holdings_replay_the_committed_releases_and_a_snapshot_from_before_increments_replaces_all():
+    from ledger.holdings import replay
+
+    def disclosed(record):
+        return {"record": record, "visible_id": record, "content_sha256": "0" * 64, "fields": [], "persons": [],
+                "categories": []}
+    entries = [("release", 1, {}), ("disclosure", 1, disclosed("a")), ("disclosure", 1, disclosed("b")),
+               ("release", 2, {}), ("disclosure", 2, disclosed("c")),          # an older full release: a snapshot
+               ("release", 3, {}), ("disclosure", 3, disclosed("x")),          # aborted: never seen
+               ("release", 4, {}), ("retraction", 4, {"record": "c"}), ("disclosure", 4, disclosed("d"))]
+    assert set(replay(entries, {1: None, 2: None, 4: "increment"})) == {"d"}
+    assert set(replay(entries, {1: None, 4: "increment"})) == {"a", "b", "d"}
+    assert replay(entries, {1: None, 2: None})["c"].release == 2

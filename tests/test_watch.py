@@ -262,3 +262,42 @@ def test_the_airflow_dag_runs_in_airflow(tmp_path):
         finished = [line for line in said.splitlines() if "DagRun Finished" in line]
         assert ran.returncode == 0 and finished and "state=success" in finished[-1], said[-3000:]
         assert len(committed(Path(env["FEEDSHIELD_OUTPUT"]))) == 1
+
+
+def test_a_database_is_polled_by_its_updated_at_column(tmp_path):
+    import sqlalchemy as sa
+    from datetime import datetime
+    from fixtures.pars_sql import tables, write_pars_sql
+    from pipelines.read_sql import create_engine
+    from redaction_rules.source_mapping import SOURCES_DIR
+    url, out = f"sqlite:///{tmp_path / 'pars.db'}", tmp_path / "feed"
+    write_pars_sql(15, 3, url)
+    argv = ["watch", "--once", "--input", url, "--mapping", str(SOURCES_DIR / "pars-sql.yaml"), "--contract", str(ICE),
+            "--output", str(out), "--as-of", AS_OF]
+    assert main(argv) == exit_codes.OK
+    (first,) = committed(out)
+    assert first["inputs"][0]["records"] == 15 and first["inputs"][0]["updated"] == {"after": None,
+                                                                                     "latest": "2026-01-01T00:00:00"}
+    assert main(argv) == exit_codes.OK  # nothing updated: no release
+    assert len(committed(out)) == 1
+    sent = [json.loads(line)["record_id"] for p in sorted((out / "current" / "feed").glob("*.jsonl"))
+            for line in p.read_text().splitlines()]
+    incidents = tables(sa.MetaData())[0]
+    engine = create_engine(url)
+    with engine.begin() as db:
+        changed, sealed = (db.execute(sa.select(incidents.c.incident_id).where(incidents.c.record_id == rid)).scalar()
+                           for rid in sent[:2])
+        db.execute(incidents.update().where(incidents.c.incident_id == changed).values(
+            narrative=incidents.c.narrative + " Supplemental report filed.", updated_at=datetime(2026, 1, 2, 9, 30)))
+        db.execute(incidents.update().where(incidents.c.incident_id == sealed).values(
+            sealed=True, updated_at=datetime(2026, 1, 2, 9, 31)))
+    engine.dispose()
+    assert main(argv) == exit_codes.OK
+    second = committed(out)[1]
+    assert second["inputs"][0]["records"] == 2
+    assert second["inputs"][0]["updated"] == {"after": "2026-01-01T00:00:00", "latest": "2026-01-02T09:31:00"}
+    assert (second["counts"]["published"], second["counts"]["retracted"]) == (1, 1)
+    release = out / "releases" / "000002"
+    assert [json.loads(line)["record_id"] for line in (release / "feed" / "part-00000-of-00001.jsonl").open()] == [sent[0]]
+    assert [json.loads(line)["record_id"] for line in (release / "retractions.jsonl").open()] == [sent[1]]
+    assert main(["ledger", "verify", str(out)]) == exit_codes.OK
