@@ -58,7 +58,7 @@ def source_digest(audit_key: bytes, terms: str, record: dict) -> str:
 
 def replay(entries: Iterable[tuple[str, int, dict]], modes: dict[int, str | None]) -> dict[str, Holding]:
     """Holdings after the entries (kind, release, body) of the committed releases (`modes`: each one's
-    mode), in the chain's order."""
+    mode), in the chain's order (a release's retractions before its disclosures)."""
     held: dict[str, Holding] = {}
     for kind, number, body in entries:
         if number not in modes:

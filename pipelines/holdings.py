@@ -10,6 +10,11 @@ risk gate: each published record is new, an update, unchanged or resent
 suppressed is retracted. Records and holdings meet by the ledger key of
 the source record id, which each worker computes with the audit key it
 reads itself.
+
+The holdings reach every worker as a side input (a few hundred bytes a
+held record), so that records stream through both steps as they come,
+never held back for a join; only the question "which held records did
+this export not hold at all" is a join, of keys alone.
 """
 import typing
 
@@ -19,8 +24,9 @@ from apache_beam import pvalue
 from ledger import changes
 from ledger.audit_key import ledger_key
 from ledger.holdings import Holding, source_digest
-from pipelines.disclose import DescribeDisclosures
-from pipelines.elements import DISCLOSED, KEPT, RETRACTED, UNCHANGED, Disclosure, Parsed, Redacted, Retraction
+from ledger.disclosure import Discloser
+from pipelines.elements import (DISCLOSED, KEPT, RETRACTED, UNCHANGED, Disclosure, Excluded, Parsed, Quarantined,
+                                Redacted, Retraction)
 from redaction_rules.contract import Contract
 from redaction_rules.secret_key import KeyReference
 
@@ -37,130 +43,143 @@ class ReadHoldings(beam.PTransform):
                 | "ByRecord" >> beam.Map(lambda h: (h.record, h)))
 
 
-class _KeyByRecord(beam.DoFn):
-    """(ledger key of the record id, (its position, what the decision needs)): only these cross the
-    shuffle, never the record. The audit key is read on the worker. A record (`Parsed`) comes with
-    its source digest (`terms` given), an `Excluded` with its rule, a `Quarantined` with its stage,
-    a suppressed `Redacted` with nothing."""
+HELD = typing.Dict[str, Holding]
+SEEN = "seen"  # the ledger keys of the records an export holds
 
-    def __init__(self, audit_key: KeyReference, terms: str | None = None):
-        self.audit_key = audit_key
-        self.terms = terms
+
+class _Decide(beam.DoFn):
+    """Each element against the holdings, by the ledger key of its record id (the audit key is read
+    on the worker), as `decide` says: `ledger.changes`' outcomes as Beam's outputs."""
+
+    def __init__(self, audit_key: KeyReference, terms: str, incremental: bool, retractable: bool):
+        self.audit_key, self.terms = audit_key, terms
+        self.incremental, self.retractable = incremental, retractable
 
     def setup(self):
         self.key = self.audit_key.load()
 
-    def process(self, element):
+    def decide(self, element, held: Holding | None):
+        raise NotImplementedError
+
+    def process(self, element, held):
         record = getattr(element, "record", None)
-        record_id = record.get("record_id") if record is not None else element.record_id
-        if self.terms is not None:
-            extra = source_digest(self.key, self.terms, record)
-        else:
-            extra = getattr(element, "rule", None) or getattr(element, "stage", None)
-        yield ledger_key(self.key, str(record_id)), (element.src, extra)
+        key = ledger_key(self.key, str(record.get("record_id") if record is not None else element.record_id))
+        for what, value in self.decide(element, held.get(key)):
+            if what in (changes.GO_ON, changes.SEND):
+                yield element
+                if what == changes.SEND:
+                    yield pvalue.TaggedOutput(DISCLOSED, Disclosure(element.src, value[1]))
+            elif what == changes.UNCHANGED:
+                yield pvalue.TaggedOutput(UNCHANGED, value[1])
+            elif what == changes.RETRACT:
+                yield pvalue.TaggedOutput(RETRACTED, Retraction(value))
+        yield pvalue.TaggedOutput(SEEN, key)
 
 
-def _held(grouped) -> Holding | None:
-    held = grouped.get("held") or []
-    return held[0] if held else None
+class _TriageRecord(_Decide):
+    def decide(self, element: Parsed, held):
+        digest = source_digest(self.key, self.terms, element.record)
+        return changes.triage(held, [(element, digest)], [], self.incremental, False, self.retractable)
 
 
-def _tagged(outcomes):
-    """`ledger.changes`' outcomes as Beam's outputs; records are named by their positions."""
-    for what, value in outcomes:
-        if what == changes.SEND:
-            src, body = value
-            yield pvalue.TaggedOutput(DISCLOSED, Disclosure(src, body))
-        elif what == changes.UNCHANGED:
-            src, held = value
-            yield pvalue.TaggedOutput(UNCHANGED, held)
-            yield src, True  # main: the positions of the records not to go on with
-        elif what == changes.RETRACT:
-            yield pvalue.TaggedOutput(RETRACTED, Retraction(value))
-        elif what == changes.KEEP:
-            yield pvalue.TaggedOutput(KEPT, value)
+class _TriageExcluded(_Decide):
+    def decide(self, element: Excluded, held):
+        return changes.triage(held, [], [element.rule], self.incremental, False, self.retractable)
 
 
-class _Triage(beam.DoFn):
-    def __init__(self, incremental: bool, changes_only: bool, retractable: bool):
-        self.incremental, self.changes_only, self.retractable = incremental, changes_only, retractable
+class _SettlePublished(_Decide):
+    """A published record is described for the ledger as it is compared (`ledger.disclosure`)."""
+
+    def __init__(self, contract: Contract, *args):
+        super().__init__(*args)
+        self.contract = contract
+
+    def setup(self):
+        super().setup()
+        self.discloser = Discloser(self.key, self.contract)
+
+    def decide(self, element: Redacted, held):
+        body = {**self.discloser.describe(element.record, element.output),
+                "source": source_digest(self.key, self.terms, element.record)}
+        return changes.settle(held, [(element, body)], None, False, self.incremental, self.retractable)
+
+
+class _SettleQuarantined(_Decide):
+    def decide(self, element: Quarantined, held):
+        return changes.settle(held, [], element.stage, False, self.incremental, self.retractable)
+
+
+class _SettleSuppressed(_Decide):
+    def decide(self, element: Redacted, held):
+        return changes.settle(held, [], None, True, self.incremental, self.retractable)
+
+
+class _Unseen(beam.DoFn):
+    """A held record whose id the export did not hold at all: gone from a full export (retracted), or
+    left as it is by a changes-only one (kept)."""
+
+    def __init__(self, changes_only: bool, retractable: bool):
+        self.changes_only, self.retractable = changes_only, retractable
 
     def process(self, keyed):
         _, grouped = keyed
-        yield from _tagged(changes.triage(_held(grouped), grouped["records"], [rule for _, rule in grouped["excluded"]],
-                                          self.incremental, self.changes_only, self.retractable))
+        if grouped["seen"] or not grouped["held"]:
+            return
+        for what, value in changes.triage(grouped["held"][0], [], [], True, self.changes_only, self.retractable):
+            yield pvalue.TaggedOutput(RETRACTED, Retraction(value)) if what == changes.RETRACT else value
 
 
-SKIPPED = typing.Dict[typing.Tuple[int, int], bool]  # positions of the records not to go on with
-
-
-def _unless_at(element, skipped):
-    if element.src not in skipped:
-        yield element
+def _against(elements, label: str, dofn: _Decide, kind, held, *tags, main: str = "records"):
+    """`elements` through one decision, with the holdings as side input."""
+    step = beam.ParDo(dofn, held=held).with_input_types(kind, held=HELD)
+    if main == "records":
+        step = step.with_output_types(kind)
+    return elements | label >> step.with_outputs(*tags, SEEN, main=main)
 
 
 class TriageRecords(beam.PTransform):
     """`records`: the records to shape. `unchanged`: holdings an increment keeps as they are, unread;
     `kept`: holdings a changes-only input does not touch; `retracted`: held records that are excluded
-    now, or gone from a full export. The records meet the holdings by key and position alone; those
-    an increment leaves are then taken out by position (a side input, empty in a full release)."""
+    now, or gone from a full export."""
 
     def __init__(self, audit_key: KeyReference, terms: str, incremental: bool, changes_only: bool, retractable: bool):
         super().__init__()
-        self.audit_key, self.terms = audit_key, terms
-        self.incremental, self.changes_only, self.retractable = incremental, changes_only, retractable
+        self.settings = (audit_key, terms, incremental, retractable)
+        self.changes_only, self.retractable = changes_only, retractable
 
     def expand(self, inputs):
         records, excluded, holdings = inputs
-        keyed = {
-            "held": holdings,
-            "records": records | "KeyRecords" >> beam.ParDo(_KeyByRecord(self.audit_key, self.terms)),
-            "excluded": excluded | "KeyExcluded" >> beam.ParDo(_KeyByRecord(self.audit_key)),
-        }
-        decided = (keyed
-                   | "Join" >> beam.CoGroupByKey()
-                   | "Triage" >> beam.ParDo(_Triage(self.incremental, self.changes_only, self.retractable))
-                   .with_outputs(UNCHANGED, KEPT, RETRACTED, main="skipped"))
-        going_on = records | "GoOn" >> (beam.FlatMap(_unless_at, skipped=beam.pvalue.AsDict(decided.skipped))
-                                        .with_input_types(Parsed, skipped=SKIPPED).with_output_types(Parsed))
-        return {"records": going_on, UNCHANGED: decided[UNCHANGED], KEPT: decided[KEPT],
-                RETRACTED: decided[RETRACTED]}
-
-
-class _Compare(beam.DoFn):
-    def __init__(self, incremental: bool, retractable: bool):
-        self.incremental, self.retractable = incremental, retractable
-
-    def process(self, keyed):
-        _, grouped = keyed
-        stage = next((stage for _, stage in grouped["quarantined"]), None)
-        yield from _tagged(changes.settle(_held(grouped), grouped["sent"], stage, bool(grouped["suppressed"]),
-                                          self.incremental, self.retractable))
+        held = beam.pvalue.AsDict(holdings)
+        triaged = _against(records, "Triage", _TriageRecord(*self.settings), Parsed, held, UNCHANGED, RETRACTED)
+        gone = _against(excluded, "TriageExcluded", _TriageExcluded(*self.settings), Excluded, held, RETRACTED,
+                        main="none")
+        seen = (triaged[SEEN], gone[SEEN]) | "Seen" >> beam.Flatten() | "SeenKeys" >> beam.Map(lambda k: (k, True))
+        unseen = ({"held": holdings, "seen": seen}
+                  | "JoinSeen" >> beam.CoGroupByKey()
+                  | "Unseen" >> beam.ParDo(_Unseen(self.changes_only, self.retractable)).with_outputs(RETRACTED, main="kept"))
+        retracted = (triaged[RETRACTED], gone[RETRACTED], unseen[RETRACTED]) | "Retracted" >> beam.Flatten()
+        return {"records": triaged.records, UNCHANGED: triaged[UNCHANGED], KEPT: unseen.kept, RETRACTED: retracted}
 
 
 class CompareWithHoldings(beam.PTransform):
-    """`records`: the records this release sends. `disclosed`: their ledger entries; `unchanged`: records an
-    increment need not send again; `retracted`: held records quarantined or suppressed now, or held
-    under a recipient id that changed. As in triage, only keys, positions and the ledger's entries
-    meet the holdings; the records not to send are then taken out by position."""
+    """`records`: the records this release sends. `disclosed`: their ledger entries; `unchanged`:
+    records an increment need not send again; `retracted`: held records quarantined or suppressed
+    now, or held under a recipient id that changed."""
 
     def __init__(self, contract: Contract, audit_key: KeyReference, terms: str, incremental: bool):
         super().__init__()
-        self.contract, self.audit_key, self.terms, self.incremental = contract, audit_key, terms, incremental
+        self.contract = contract
+        self.settings = (audit_key, terms, incremental, contract.shows_record_id)
 
     def expand(self, inputs):
         published, quarantined, suppressed, holdings = inputs
-        keyed = {
-            "held": holdings,
-            "sent": published | "DescribeDisclosures" >> DescribeDisclosures(self.contract, self.audit_key, self.terms),
-            "quarantined": quarantined | "KeyQuarantined" >> beam.ParDo(_KeyByRecord(self.audit_key)),
-            "suppressed": suppressed | "KeySuppressed" >> beam.ParDo(_KeyByRecord(self.audit_key)),
-        }
-        decided = (keyed
-                   | "Join" >> beam.CoGroupByKey()
-                   | "Compare" >> beam.ParDo(_Compare(self.incremental, self.contract.shows_record_id))
-                   .with_outputs(DISCLOSED, UNCHANGED, RETRACTED, main="skipped"))
-        sending = published | "Send" >> (beam.FlatMap(_unless_at, skipped=beam.pvalue.AsDict(decided.skipped))
-                                         .with_input_types(Redacted, skipped=SKIPPED).with_output_types(Redacted))
-        return {"records": sending, DISCLOSED: decided[DISCLOSED], UNCHANGED: decided[UNCHANGED],
-                RETRACTED: decided[RETRACTED]}
+        held = beam.pvalue.AsDict(holdings)
+        compared = _against(published, "DescribeDisclosures", _SettlePublished(self.contract, *self.settings),
+                            Redacted, held, DISCLOSED, UNCHANGED, RETRACTED)
+        quarantine = _against(quarantined, "SettleQuarantined", _SettleQuarantined(*self.settings), Quarantined,
+                              held, RETRACTED, main="none")
+        suppression = _against(suppressed, "SettleSuppressed", _SettleSuppressed(*self.settings), Redacted, held,
+                               RETRACTED, main="none")
+        retracted = (compared[RETRACTED], quarantine[RETRACTED], suppression[RETRACTED]) | "Retracted" >> beam.Flatten()
+        return {"records": compared.records, DISCLOSED: compared[DISCLOSED], UNCHANGED: compared[UNCHANGED],
+                RETRACTED: retracted}

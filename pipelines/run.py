@@ -449,9 +449,11 @@ def publish_release(publisher: Publisher, staging: Path, number: int, manifest: 
     (record / REPORT).write_text(report, encoding="utf-8")
     (record / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     entry = publish.release_entry(manifest, number, purpose, file_digests(release), terms)
+    # retractions first, as the recipient applies them: a record retracted under its old recipient id
+    # and sent under its new one is held after the release
     publisher.publish(staging, release, number, entry,
-                      itertools.chain((("disclosure", d) for d in publish.read_entries(staging / DISCLOSURES_DIR)),
-                                      (("retraction", r) for r in publish.read_entries(staging / LEDGER_RETRACTIONS_DIR))))
+                      itertools.chain((("retraction", r) for r in publish.read_entries(staging / LEDGER_RETRACTIONS_DIR)),
+                                      (("disclosure", d) for d in publish.read_entries(staging / DISCLOSURES_DIR))))
 
 
 def open_feed(request: RunRequest) -> tuple[FeedFolder, Ledger, str] | RunResult:
