@@ -30,7 +30,7 @@ def quarantined(stage: str) -> str:
 
 def retraction(held: Holding, reason: str) -> dict:
     return {"record": held.record, "visible_id": held.visible_id, "reason": reason,
-            "previous_release": held.release, "persons": [list(p) for p in held.persons]}
+            "previous_release": held.release}
 
 
 def unchanged_source(held: Holding | None, source: str, incremental: bool) -> bool:
@@ -58,9 +58,22 @@ def compare(held: Holding | None, disclosure: dict, incremental: bool) -> tuple[
     if held.content_sha256 == disclosure["content_sha256"]:
         change = UNCHANGED if incremental else RESENT
         return change, None, {**body, "change": change}
-    return UPDATE, None, {**body, "change": UPDATE,
-                          "fields_withdrawn": sorted(set(held.fields) - set(disclosure["fields"])),
-                          "persons_withdrawn": _withdrawn_persons(held, disclosure["persons"])}
+    return UPDATE, None, {**body, "change": UPDATE}
+
+
+def completed(kind: str, body: dict, held: dict[str, Holding]) -> dict:
+    """A ledger entry as the driver records it, from the full holdings (the workers see only the
+    keys and digests they decide by): an update names the fields and the persons it withdrew, a
+    retraction the persons of the version it withdrew, so that a person's history finds it."""
+    holding = held.get(body["record"])
+    if holding is None:
+        return body
+    if kind == "disclosure" and body.get("change") == UPDATE:
+        return {**body, "fields_withdrawn": sorted(set(holding.fields) - set(body["fields"])),
+                "persons_withdrawn": _withdrawn_persons(holding, body["persons"])}
+    if kind == "retraction":
+        return {**body, "persons": [list(p) for p in holding.persons]}
+    return body
 
 
 def triage(held: Holding | None, records: list, excluded_rules: list[str], incremental: bool, changes_only: bool,

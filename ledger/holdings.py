@@ -33,6 +33,9 @@ class Holding:
     def line(self) -> str:
         return canonical(asdict(self))
 
+    def decided_by(self) -> "Holding":
+        return Holding(self.record, self.visible_id, self.content_sha256, self.source, self.release)
+
     @classmethod
     def from_line(cls, line: str) -> "Holding":
         body = json.loads(line)
@@ -79,6 +82,9 @@ def holdings(ledger: Ledger, feed: str) -> dict[str, Holding]:
 
 
 def write_holdings(held: dict[str, Holding], path) -> None:
+    """What the workers decide by, for each holding: its keys, digests and release (a few hundred
+    bytes, since every worker holds them all); the fields and persons stay with the driver
+    (`changes.completed`)."""
     with open(path, "w", encoding="utf-8") as handle:
         for key in sorted(held):
-            handle.write(held[key].line() + "\n")
+            handle.write(held[key].decided_by().line() + "\n")

@@ -216,11 +216,14 @@ def build_parser() -> argparse.ArgumentParser:
          help="an ongoing feed: one incremental release for each batch of new export files in a drop folder",
          description=textwrap.dedent("""\
              Look in the drop folder every --every; make one incremental release of the export
-             files no committed release has read (by sha256, kept in the ledger). SIGTERM stops
-             it between releases. deploy/ has a systemd unit and timer, a cron line and an
-             Airflow DAG that run it."""),
+             files no committed release has read (by sha256, kept in the ledger). With --input
+             and a SQL mapping naming sql.updated_at, poll the database instead, for the records
+             updated since the last release. SIGTERM stops it between releases. deploy/ has a
+             systemd unit and timer, a cron line and an Airflow DAG that run it."""),
          epilog=_epilog("examples:\n  feedshield watch --drop /srv/exports/pars --every 5m --contract ice.yaml "
                         "--output /srv/feeds/ice\n  feedshield watch --once --drop /srv/exports/pars "
+                        "--contract ice.yaml --output /srv/feeds/ice\n  feedshield watch --input "
+                        "postgresql://feedshield@pars-replica/pars --mapping redaction_rules/sources/pars-sql.yaml "
                         "--contract ice.yaml --output /srv/feeds/ice", BEAM_OPTIONS, EXIT_CODES))
     _add(sub, "apply-release", func=_lazy("pipelines.apply_release", "command"),
          arguments=_lazy("pipelines.apply_release", "add_arguments"), common=common,

@@ -27,6 +27,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from sqlalchemy.exc import SQLAlchemyError
 
 from ledger.audit_key import audit_key_reference, ledger_key
+from ledger.changes import completed
 from ledger.holdings import FULL, INCREMENT, holdings, terms_digest, write_holdings
 from ledger.signing import HeadSigner
 from ledger.store import Ledger, LedgerError, default_url
@@ -437,7 +438,7 @@ def recipient_manifest(manifest: dict) -> dict:
 
 
 def publish_release(publisher: Publisher, staging: Path, number: int, manifest: dict, report: str,
-                    purpose: str, terms: str) -> None:
+                    purpose: str, terms: str, held: dict) -> None:
     """The release folder (feed, retractions, the recipient's manifest) and the run's own record (its
     manifest and report, for withheld/NNNNNN) are made inside staging, then published in steps."""
     release, record = staging / "release", staging / RUN_RECORD
@@ -451,9 +452,9 @@ def publish_release(publisher: Publisher, staging: Path, number: int, manifest: 
     entry = publish.release_entry(manifest, number, purpose, file_digests(release), terms)
     # retractions first, as the recipient applies them: a record retracted under its old recipient id
     # and sent under its new one is held after the release
-    publisher.publish(staging, release, number, entry,
-                      itertools.chain((("retraction", r) for r in publish.read_entries(staging / LEDGER_RETRACTIONS_DIR)),
-                                      (("disclosure", d) for d in publish.read_entries(staging / DISCLOSURES_DIR))))
+    entries = itertools.chain((("retraction", r) for r in publish.read_entries(staging / LEDGER_RETRACTIONS_DIR)),
+                              (("disclosure", d) for d in publish.read_entries(staging / DISCLOSURES_DIR)))
+    publisher.publish(staging, release, number, entry, ((kind, completed(kind, body, held)) for kind, body in entries))
 
 
 def open_feed(request: RunRequest) -> tuple[FeedFolder, Ledger, str] | RunResult:
@@ -535,7 +536,7 @@ def _locked_run(request, checked, folder, ledger, feed, run_id, options, started
     try:
         if verdict.ok:
             publish_release(Publisher(folder, ledger, feed, checked.signer), staging, number, manifest, report,
-                            contract.description.purpose, checked.terms)
+                            contract.description.purpose, checked.terms, held)
             where = folder.release_dir(number)
         else:
             where = folder.keep_failed(staging, run_id, {MANIFEST: json.dumps(manifest, indent=2) + "\n",

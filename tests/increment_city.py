@@ -138,7 +138,7 @@ def release(out: Path, records: list[dict], loaded: LoadedContract, key: bytes |
             }
             try:
                 publish_release(publish.Publisher(folder, ledger, feed), staging, number, manifest,
-                                "<!doctype html>", contract.description.purpose, terms)
+                                "<!doctype html>", contract.description.purpose, terms, held)
             finally:
                 folder.remove_staging(staging)
             return number
