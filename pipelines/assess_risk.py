@@ -141,21 +141,25 @@ class StillHeld(beam.PTransform):
         model, pipeline = self.model, records.pipeline
         if not self.held_files:
             return pipeline | "NothingHeld" >> beam.Create([])
+        def classed(file_line):
+            """A held line as what the classes need of it, so that no record crosses the shuffle."""
+            output = json.loads(file_line[1])
+            return release_of(file_line[0]), identity(output), model.key(output), model.sensitive_value(output)
+
         held = (pipeline
                 | "HeldFiles" >> beam.Create(sorted(self.held_files))
                 | "ReadHeld" >> beam.io.ReadAllFromText(with_filename=True)
-                | "ParseHeld" >> beam.Map(lambda fl: (release_of(fl[0]), json.loads(fl[1]))))
+                | "ParseHeld" >> beam.Map(classed))
         if self.kept is not None:
             def kept_version(grouped):
                 _, joined = grouped
                 if joined["kept"] and joined["held"]:
-                    output = joined["held"][0]
-                    yield model.key(output), model.sensitive_value(output)
-            return ({"held": held | "ByReleaseAndId" >> beam.Map(lambda ro: ((ro[0], identity(ro[1])), ro[1])),
+                    yield joined["held"][0]
+            return ({"held": held | "ByReleaseAndId" >> beam.Map(lambda h: ((h[0], h[1]), (h[2], h[3]))),
                      "kept": self.kept | "KeptId" >> beam.Map(lambda h: ((h.release, f"id:{h.visible_id}"), True))}
                     | "JoinKept" >> beam.CoGroupByKey()
                     | "KeptVersions" >> beam.FlatMap(kept_version))
-        held = held | "ByIdentity" >> beam.Map(lambda ro: (identity(ro[1]), ro))
+        held = held | "ByIdentity" >> beam.Map(lambda h: (h[1], (h[0], h[2], h[3])))
         # a held line may be this record as an earlier gate generalized it: either form is sent again
         sent = records | "SentIdentity" >> beam.FlatMap(
             lambda e: {(identity(e.output), True), (identity(model.generalize(e.output)), True)})
@@ -164,8 +168,8 @@ class StillHeld(beam.PTransform):
             _, joined = grouped
             if joined["sent"] or not joined["held"]:
                 return
-            _, output = max(joined["held"], key=lambda ro: ro[0])
-            yield model.key(output), model.sensitive_value(output)
+            _, key, sensitive = max(joined["held"], key=lambda rks: rks[0])
+            yield key, sensitive
 
         return ({"held": held, "sent": sent}
                 | "JoinSent" >> beam.CoGroupByKey()
