@@ -12,7 +12,8 @@ def test_benchmark_runs_and_writes_every_figure(tmp_path, capsys):
     assert set(stages) == {"passthrough", "bare_ner_1p", "bare_ner_2p", "presidio_alone",
                            "feedshield_1w", "feedshield_2w", "feedshield_no_narrative",
                            *(f"read_{kind}_{side}" for kind in ("csv", "parquet", "sqlite")
-                             for side in ("plain_beam", "feedshield")), "ledger_write", "risk_gate"}
+                             for side in ("plain_beam", "feedshield")), "ledger_write", "risk_gate", "increment_1pct"}
+    assert stages["increment_1pct"]["records"] == 40
     assert all(stages[f"read_{kind}_feedshield"]["records"] == 40 for kind in ("csv", "parquet", "sqlite"))
     assert stages["presidio_alone"]["records"] == 3
     assert all(s["records_per_s"] > 0 and s["peak_rss_mb"] > 0 for s in stages.values())
@@ -20,7 +21,8 @@ def test_benchmark_runs_and_writes_every_figure(tmp_path, capsys):
     assert set(figures["results"][0]["ratios"]) >= {"feedshield_2w_over_presidio", "feedshield_2w_over_bare_ner_2p",
                                                      "no_narrative_over_passthrough", "read_csv_over_plain_beam",
                                                      "read_parquet_over_plain_beam", "read_sqlite_over_plain_beam",
-                                                     "ledger_over_feedshield_1w", "risk_gate_over_feedshield_1w"}
+                                                     "ledger_over_feedshield_1w", "risk_gate_over_feedshield_1w",
+                                                     "increment_1pct_over_feedshield_1w"}
     assert "ratios (target):" in capsys.readouterr().out
     text = table.read_text()
     assert "| feedshield, 2 workers (records/s) | |" in text and "feedshield 2w over bare ner 2p | ≥ 0.7 |" in text
