@@ -11,7 +11,6 @@ history takes milliseconds. The end-to-end histories in
 property against a fresh full run.
 """
 import hashlib
-import json
 import logging
 import uuid
 from datetime import date
@@ -145,11 +144,3 @@ def release(out: Path, records: list[dict], loaded: LoadedContract, key: bytes |
     finally:
         ledger.close()
 
-
-def feed_lines(out: Path) -> list[str]:
-    """Every feed line of every release on disk: a test looks for values in them."""
-    return [line for p in sorted(out.glob("releases/*/feed/*.jsonl")) for line in p.read_text().splitlines()]
-
-
-def read_json(path: Path):
-    return json.loads(path.read_text(encoding="utf-8"))
