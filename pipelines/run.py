@@ -339,21 +339,25 @@ def record_manifest(run_id: str, checked: Checked, tallies: Tallies, verdict: Ve
     }
 
 
-_WORKER_MODEL = re.compile(r"ModelUnavailable: ([^\n]+)")
+# What a worker's own `setup` raises about its machine, and the exit code the driver's check gives it.
+_WORKER_PROBLEMS = ((ModelUnavailable, exit_codes.MODEL, "a worker's environment is not ready"),
+                    (KeyUnavailable, exit_codes.USAGE, "a worker cannot read a key"))
 _WHILE_RUNNING = re.compile(r"\s*\[while running '[^']*'\]")
 
 
-def worker_environment_problem(exc: BaseException) -> str | None:
-    """A worker's own `check_model` message, as Beam re-raises it (the same type) or relays it in
-    its error text: feedshield wrote it, and it names a model or a file, never a value."""
+def worker_environment_problem(exc: BaseException) -> tuple[str, int, str] | None:
+    """A worker's own `check_model` or key message, as Beam re-raises it (the same type) or relays it
+    in its error text, with its exit code: feedshield wrote it, and it names a model, a file or a
+    variable, never a value."""
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
-        if isinstance(exc, ModelUnavailable):
-            return _WHILE_RUNNING.sub("", str(exc)).strip()
-        found = _WORKER_MODEL.findall(str(exc))
-        if found:
-            return _WHILE_RUNNING.sub("", found[-1]).strip()
+        for kind, code, what in _WORKER_PROBLEMS:
+            if isinstance(exc, kind):
+                return _WHILE_RUNNING.sub("", str(exc)).strip(), code, what
+            found = re.findall(rf"{kind.__name__}: ([^\n]+)", str(exc))
+            if found:
+                return _WHILE_RUNNING.sub("", found[-1]).strip(), code, what
         exc = exc.__cause__ or exc.__context__
     return None
 
@@ -361,9 +365,10 @@ def worker_environment_problem(exc: BaseException) -> str | None:
 def _failure(exc: BaseException, out_dir: Path, run_id: str) -> RunResult:
     problem = worker_environment_problem(exc)
     if problem:
-        logs.logger().error("a worker's environment is not ready", extra={"run_id": run_id, "stage": "setup"})
-        return RunResult(exit_codes.MODEL, f"on a worker: {problem}; nothing was published and the last release "
-                                           f"in {out_dir} stays current")
+        message, code, what = problem
+        logs.logger().error(what, extra={"run_id": run_id, "stage": "setup"})
+        return RunResult(code, f"on a worker: {message}; nothing was published and the last release "
+                               f"in {out_dir} stays current")
     step = logs.failed_step(exc)
     stage = logs.stage_of(step)
     log = logs.logger()
