@@ -62,7 +62,7 @@ def explain(contract: Contract, as_of: date) -> str:
         cond = ", ".join(f"{k}={v}" for k, v in rule.model_dump(exclude={'rule'}, exclude_none=True).items())
         lines.append(f"  {rule.rule:<24} when {cond}")
     lines.append("")
-    lines.append(f"fields (of visible people, for person fields):")
+    lines.append("fields (of visible people, for person fields):")
     width = max(len(p) for p in contract.field_paths())
     for path, (visible, how) in fates(contract).items():
         lines.append(f"  {path:<{width}}  {how}")
