@@ -12,6 +12,7 @@ format run in the same runner, in-process, and only count what they read.
 import csv
 import io
 import sqlite3
+import tempfile
 from pathlib import Path
 
 import apache_beam as beam
@@ -20,9 +21,8 @@ from fixtures.pars_sql import write_pars_sql
 from pipelines.inputs import resolve_inputs
 from pipelines.map_rows import MapRows
 from pipelines.parse import ParseRecords
-from pipelines.read_csv import ReadCsvRows
-from pipelines.read_parquet import ReadParquetRows
 from pipelines.read_sql import ReadSqlRows
+from pipelines.scan_inputs import ReadFiles
 from pipelines.run import beam_options
 from redaction_rules.fields import record_schema
 from redaction_rules.source_mapping import SOURCES_DIR, load_mapping
@@ -76,13 +76,15 @@ def feedshield_read(source: str, mapping_path: str) -> int:
     """feedshield's own read of a mapped export: read, map to the spec, parse; records counted."""
     mapping = load_mapping(mapping_path).mapping
     inputs = resolve_inputs(source, mapping)
-    reader = {"csv": ReadCsvRows, "parquet": ReadParquetRows, "sql": ReadSqlRows}[mapping.format]
-    with beam.Pipeline(options=beam_options(IN_PROCESS)) as p:
-        rows = p | "Read" >> reader([c for f in inputs for c in f.chunks])
+    with tempfile.TemporaryDirectory() as staging, beam.Pipeline(options=beam_options(IN_PROCESS)) as p:
+        if mapping.format == "sql":
+            rows = p | "Read" >> ReadSqlRows([c for f in inputs for c in f.chunks])
+        else:  # as a run reads files: proved and cut on the workers
+            rows = (p | "Read" >> ReadFiles(tuple(inputs), staging, mapping))["elements"]
         mapped = rows | "MapRows" >> MapRows(mapping, [f.place for f in inputs])
         parsed = mapped.lines | "Parse" >> ParseRecords(record_schema(), [f.place for f in inputs])
         _ = parsed.records | "Count" >> beam.ParDo(_Count())
-    return sum(f.records for f in inputs)
+    return None  # the records are the export's rows, counted by the caller
 
 
 def _csv_fields(line: str) -> list[str]:

@@ -1,25 +1,41 @@
-"""Input files: matched, read for their digests, record counts and chunks.
+"""Inputs: the files a pattern matches, listed; a database, scanned.
 
-Done in the driver before the pipeline starts, so that a missing or corrupt
-input stops the run (exit 5) before anything is written, and so that the
-manifest can prove which bytes went into the feed.
+Files (JSON Lines, a mapped CSV or Parquet export) are only listed here:
+the workers prove and cut them (`scan_inputs`), so that the driver reads
+no record bytes. A database is scanned here for its key ranges and digest
+before the pipeline starts. Either way a missing or corrupt input stops
+the run with exit 5 and nothing is published, and the manifest proves
+which bytes went into the feed.
 """
 import lzma
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from apache_beam.io.filesystems import FileSystems
 
-from pipelines.digests import sha256_and_lines
-from pipelines.read import UnsupportedCompression, scan
-from pipelines.read_csv import CsvUnreadable, scan_csv
-from pipelines.read_parquet import ParquetUnreadable, scan_parquet
+from pipelines.read import UnsupportedCompression
+from pipelines.read_csv import CsvUnreadable
+from pipelines.read_parquet import ParquetUnreadable
 from pipelines.read_sql import Poll, SqlUnreadable, check_url, safe_url, scan_sql
 from redaction_rules.source_mapping import SourceMapping
 
 
 class InputError(Exception):
     pass
+
+
+@contextmanager
+def reading(path: str):
+    """Reading an input file: any failure to read it is an InputError that names the file and the kind of
+    failure, never a byte of it."""
+    try:
+        yield
+    except (UnsupportedCompression, CsvUnreadable, ParquetUnreadable) as exc:
+        raise InputError(f"input {path}: {exc}") from None
+    except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+        why = getattr(exc, "strerror", None) or "corrupt or truncated"
+        raise InputError(f"input {path}: unreadable ({type(exc).__name__}: {why})") from None
 
 
 def _escaped(text: str) -> str:
@@ -43,9 +59,9 @@ def _database(url: str, mapping: SourceMapping, window: Poll | None) -> "InputFi
 @dataclass(frozen=True)
 class InputFile:
     path: str
-    sha256: str
-    records: int
-    chunks: tuple
+    sha256: str | None  # None until the workers have proved the file
+    records: int | None
+    chunks: tuple  # planned in the driver; empty where the workers cut the file
     place: str = ""  # where position {} of this input is, in messages: "line {} of file x.jsonl"
     window: Poll | None = None  # a database polled by its updated_at column
 
@@ -59,9 +75,8 @@ def described(pattern: str | tuple[str, ...]) -> str:
 
 def resolve_inputs(pattern: str | tuple[str, ...], mapping: SourceMapping | None = None,
                    window: Poll | None = None) -> list[InputFile]:
-    """Every file the pattern matches (or the files named, as `watch` names a batch), scanned as the
-    spec's JSON Lines or, with a mapping, as its format; for a database mapping, the database at the
-    URL the pattern is."""
+    """Every file the pattern matches (or the files named, as `watch` names a batch), not yet proved;
+    for a database mapping, the database at the URL the pattern is, scanned."""
     if mapping is not None and mapping.format == "sql":
         return [_database(pattern, mapping, window)]
     if isinstance(pattern, tuple):
@@ -74,22 +89,13 @@ def resolve_inputs(pattern: str | tuple[str, ...], mapping: SourceMapping | None
         paths = sorted(m.path for m in matches if not m.path.endswith("/"))
     if not paths:
         raise InputError(f"input {described(pattern)}: no file matches")
-    files = []
-    for index, path in enumerate(paths):
-        try:
-            unit = "line"
-            if mapping is None:
-                count, chunks = scan(index, path)
-            elif mapping.format == "parquet":
-                count, chunks, _ = scan_parquet(index, path, mapping.columns, mapping.group_by)
-                unit = "row"
-            else:
-                count, chunks = scan_csv(index, path, mapping.csv, mapping.columns, mapping.group_by)
-            files.append(InputFile(path, sha256_and_lines(path)[0], count, tuple(chunks),
-                                   f"{unit} {{}} of file {_escaped(path)}"))
-        except (UnsupportedCompression, CsvUnreadable, ParquetUnreadable) as exc:
-            raise InputError(f"input {path}: {exc}") from None
+    unit = "row" if mapping is not None and mapping.format == "parquet" else "line"
+    return [InputFile(path, None, None, (), f"{unit} {{}} of file {_escaped(path)}") for path in paths]
 
-        except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
-            raise InputError(f"input {path}: unreadable ({type(exc).__name__}: {getattr(exc, 'strerror', None) or 'corrupt or truncated'})") from None
-    return files
+
+def proved(files: tuple[InputFile, ...], proofs: list) -> tuple[InputFile, ...]:
+    """The files with the digests and record counts the workers found, `(index, sha256, records)` each;
+    a file the driver scanned itself keeps its own."""
+    found = {index: (sha256, records) for index, sha256, records in proofs}
+    return tuple(f if f.sha256 is not None or i not in found else
+                 InputFile(f.path, *found[i], f.chunks, f.place, f.window) for i, f in enumerate(files))

@@ -20,12 +20,10 @@ from pipelines.progress import PUBLISHED, READ, WITHHELD, CountProgress
 from pipelines.group_rows import GroupRows
 from pipelines.holdings import CompareWithHoldings, ReadHoldings, TriageRecords
 from pipelines.map_rows import MapRows
-from pipelines.read import ReadJsonLines
-from pipelines.read_csv import ReadCsvRows
-from pipelines.read_parquet import ReadParquetRows
 from pipelines.read_sql import ReadSqlRows
 from pipelines.redact import RedactFreeText
 from pipelines.repeated_ids import FindRepeatedIds
+from pipelines.scan_inputs import PROOFS, ReadFiles
 from pipelines.verify import VerifyRecords
 from pipelines.write import WriteShards, WriteTally, WriteJsonFile
 from redaction_rules.contract import Contract
@@ -41,6 +39,8 @@ HOLDINGS_FILE = "_holdings.jsonl"
 COUNTS_FILE, ENTITIES_FILE, REPEATS_FILE, REASONS_FILE, RUNS = (
     "_counts.json", "_entities.json", "_repeats.json", "_reasons.json", "_runs")
 RISK_BEFORE_FILE, RISK_AFTER_FILE = "_risk_before.json", "_risk_after.json"
+INPUTS_FILE = "_inputs.json"  # (index, sha256, records) of each input file, as proved where it was read
+OUTPUTS_FILE = "_outputs.json"  # (path, sha256, lines) of each file the workers wrote, as they wrote it
 _INDEX = re.compile(r"\[\d+\]")
 
 
@@ -81,9 +81,12 @@ class ShieldFeed(beam.PTransform):
 
     def expand(self, pbegin):
         plan = self.plan
-        reader = {None: ReadJsonLines, "csv": ReadCsvRows, "parquet": ReadParquetRows,
-                  "sql": ReadSqlRows}[plan.mapping and plan.mapping.format]
-        read = pbegin | "Read" >> reader(plan.chunks)
+        if plan.mapping is not None and plan.mapping.format == "sql":
+            read = pbegin | "Read" >> ReadSqlRows(plan.chunks)
+            proofs = pbegin | "InputProofs" >> beam.Create([(i, f.sha256, f.records) for i, f in enumerate(plan.inputs)])
+        else:
+            read = pbegin | "Read" >> ReadFiles(plan.inputs, plan.staging, plan.mapping)
+            read, proofs = read["elements"], read[PROOFS]
         read = read | "ProgressRead" >> CountProgress(plan.staging, READ, passthrough=True)
         unmapped = []
         if plan.mapping and plan.mapping.group_by:
@@ -123,7 +126,7 @@ class ShieldFeed(beam.PTransform):
                 "retracted": retracted, "quarantine": quarantine, "dead_letter": dead_letter,
                 "excluded": kept.excluded, "redacted": redacted.records, "repeats": repeats,
                 "suppressed": risk["suppressed"], "generalized": risk["generalized"], "held": risk["held"],
-                "risk_before": risk["before"], "risk_after": risk["after"]}
+                "risk_before": risk["before"], "risk_after": risk["after"], PROOFS: proofs}
 
 
 class WriteRun(beam.PTransform):
@@ -135,17 +138,23 @@ class WriteRun(beam.PTransform):
         staging, shards = self.plan.staging, self.plan.feed_shards
         join = beam.io.filesystems.FileSystems.join
         runs = lambda name: join(staging, RUNS, name)  # noqa: E731
-        outputs["feed"] | "WriteFeed" >> WriteShards(join(staging, FEED_DIR), shards, lambda e: e.output, runs(FEED_DIR))
-        outputs["quarantine"] | "WriteQuarantine" >> WriteShards(join(staging, QUARANTINE_DIR), 1, Quarantined._asdict,
-                                                                   runs(QUARANTINE_DIR))
-        outputs["dead_letter"] | "WriteDeadLetter" >> WriteShards(join(staging, DEAD_LETTER_DIR), 1, DeadLetter._asdict,
-                                                                 runs(DEAD_LETTER_DIR))
-        outputs["disclosures"] | "WriteDisclosures" >> WriteShards(join(staging, DISCLOSURES_DIR), 1, lambda e: e.body,
-                                                                   runs(DISCLOSURES_DIR))
-        outputs["retracted"] | "WriteRetractions" >> WriteShards(
-            join(staging, RETRACTIONS_DIR), 1, lambda e: {"record_id": e.body["visible_id"]}, runs(RETRACTIONS_DIR))
-        outputs["retracted"] | "WriteLedgerRetractions" >> WriteShards(
-            join(staging, LEDGER_RETRACTIONS_DIR), 1, lambda e: e.body, runs(LEDGER_RETRACTIONS_DIR))
+        written = (
+            outputs["feed"] | "WriteFeed" >> WriteShards(join(staging, FEED_DIR), shards, lambda e: e.output,
+                                                         runs(FEED_DIR)),
+            outputs["quarantine"] | "WriteQuarantine" >> WriteShards(join(staging, QUARANTINE_DIR), 1,
+                                                                     Quarantined._asdict, runs(QUARANTINE_DIR)),
+            outputs["dead_letter"] | "WriteDeadLetter" >> WriteShards(join(staging, DEAD_LETTER_DIR), 1,
+                                                                      DeadLetter._asdict, runs(DEAD_LETTER_DIR)),
+            outputs["disclosures"] | "WriteDisclosures" >> WriteShards(join(staging, DISCLOSURES_DIR), 1,
+                                                                       lambda e: e.body, runs(DISCLOSURES_DIR)),
+            outputs["retracted"] | "WriteRetractions" >> WriteShards(
+                join(staging, RETRACTIONS_DIR), 1, lambda e: {"record_id": e.body["visible_id"]}, runs(RETRACTIONS_DIR)),
+            outputs["retracted"] | "WriteLedgerRetractions" >> WriteShards(
+                join(staging, LEDGER_RETRACTIONS_DIR), 1, lambda e: e.body, runs(LEDGER_RETRACTIONS_DIR)),
+        ) | "AllWritten" >> beam.Flatten()
+        (written
+         | "GatherWritten" >> beam.combiners.ToList()
+         | "WriteWritten" >> beam.ParDo(WriteJsonFile(join(staging, OUTPUTS_FILE), sort=True)))
         dispositions = (
             outputs["feed"] | "PublishedKey" >> beam.Map(lambda _: ("published", 1)),
             outputs["quarantine"] | "QuarantinedKey" >> beam.Map(lambda e: (f"quarantined:{e.stage}", 1)),
@@ -167,6 +176,9 @@ class WriteRun(beam.PTransform):
         (outputs["repeats"]
          | "GatherRepeats" >> beam.combiners.ToList()
          | "WriteRepeats" >> beam.ParDo(WriteJsonFile(join(staging, REPEATS_FILE), sort=True)))
+        (outputs[PROOFS]
+         | "GatherInputProofs" >> beam.combiners.ToList()
+         | "WriteInputProofs" >> beam.ParDo(WriteJsonFile(join(staging, INPUTS_FILE), sort=True)))
         for when, name in (("before", RISK_BEFORE_FILE), ("after", RISK_AFTER_FILE)):
             (outputs[f"risk_{when}"]
              | f"GatherRisk{when.title()}" >> beam.combiners.ToList()

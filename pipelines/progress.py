@@ -24,10 +24,11 @@ from apache_beam.io.filesystems import FileSystems
 
 PROGRESS_DIR = "_progress"
 READ, PUBLISHED, WITHHELD = "read", "published", "withheld"
+INPUT = "input"  # records the workers found in the files they proved: the total, where the driver does not know it
 
 
 def _zero() -> dict[str, int]:
-    return {READ: 0, PUBLISHED: 0, WITHHELD: 0}
+    return {INPUT: 0, READ: 0, PUBLISHED: 0, WITHHELD: 0}
 
 
 class Beacon:
@@ -81,6 +82,8 @@ def runner_counts(result) -> dict[str, int] | None:
         name, value = counter.key.metric.name, int(counter.attempted or 0)
         if name == "input_lines":
             total[READ] += value
+        elif name == "input_records":
+            total[INPUT] += value
         elif name == "published":
             total[PUBLISHED] += value
         elif name == "dead_lettered" or name.startswith(("excluded_", "quarantined_")):
@@ -107,7 +110,8 @@ def describe(counts: dict[str, int], total: int, elapsed: float) -> str:
 class ProgressWatcher:
     """A thread for the length of a run: a bar on a terminal, log lines elsewhere."""
 
-    def __init__(self, staging: str, total: int, stream, every: float, log, poll: float = 1.0):
+    def __init__(self, staging: str, total: int | None, stream, every: float, log, poll: float = 1.0):
+        """`total`: the input's records, or None where the workers count them as they prove the files."""
         self.staging, self.total, self.stream, self.every, self.log, self.poll = staging, total, stream, every, log, poll
         self.stop_event = threading.Event()
         self.thread = threading.Thread(target=self._watch, name="feedshield-progress", daemon=True)
@@ -143,15 +147,17 @@ class ProgressWatcher:
         last_line = self.started
         while not self.stop_event.wait(self.poll):
             counts = self._counts()
+            total = self.total if self.total is not None else counts[INPUT]
             now = time.monotonic()
             if self.bar is not None:
+                self.bar.total = total
                 self.bar.n = counts[PUBLISHED] + counts[WITHHELD]
                 self.bar.set_postfix(read=counts[READ], published=counts[PUBLISHED], withheld=counts[WITHHELD],
                                      refresh=False)
                 self.bar.refresh()
             elif now - last_line >= self.every:
                 last_line = now
-                self.log.info(describe(counts, self.total, now - self.started),
+                self.log.info(describe(counts, total, now - self.started),
                               extra={"stage": "progress", "counts": counts})
 
 

@@ -1,6 +1,6 @@
 """Stage 1: JSON Lines in, one element a line, with its file and line number.
 
-Files are cut into chunks of lines in the driver (`plan_chunks`), so that
+Files are cut into chunks of lines where they land (`scan_inputs`), so that
 only the small chunk descriptions cross a shuffle: each worker then reads
 its chunks and streams every line through the fused stages that follow.
 Shuffling the lines themselves would make the runner hold the whole input
@@ -12,7 +12,7 @@ Compressed files are read with Python's own `gzip`, `bz2` and `lzma`, not
 Beam's `CompressedFile`: Beam's stops quietly where a truncated file ends,
 so a `.gz` cut in half read as half the records with nothing said, while
 Python's raise at the missing end-of-stream marker or a bad checksum, and
-the run stops with exit 5 before anything is written.
+the run stops with exit 5 and nothing is published.
 """
 import bz2
 import gzip

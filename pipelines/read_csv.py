@@ -1,7 +1,7 @@
 """CSV exports in, one element a row, with its file and the line the row starts on.
 
-As with JSON Lines (`read.py`), the driver scans each file once and cuts it
-into chunks of rows at byte offsets where a row starts, so that workers
+As with JSON Lines (`read.py`), a worker scans each file once and cuts it
+(`scan_inputs`) into chunks of rows at byte offsets where a row starts, so that workers
 read in parallel and only chunk descriptions cross the shuffle. Rows are
 found with Python's `csv` reader, so a quoted field may hold the delimiter
 and line ends; the scan follows the same reader, so a chunk never starts
@@ -11,13 +11,13 @@ the others are never read into the pipeline.
 The scan also checks what would make every row wrong: a header without
 a column the mapping reads, bytes that are not the declared encoding, a
 quote left open at the end of the file. Each stops the run (exit 5) with
-the file and line, before anything is written.
+the file and line, and nothing is published.
 """
 import csv
 from dataclasses import dataclass
 
 from pipelines.elements import Row
-from pipelines.read import BOM, MAX_COMPRESSED_CHUNKS, ReadChunks, ReadEach, RecordCounter, _is_compressed, _open
+from pipelines.read import BOM, MAX_COMPRESSED_CHUNKS, RecordCounter, _is_compressed, _open
 from redaction_rules.source_mapping import CsvOptions
 
 ROWS_PER_CHUNK = 500
@@ -125,7 +125,3 @@ def iter_csv_chunk(chunk: CsvChunk):
                 yield Row(src, None, f"{len(fields)} fields where the header has {width}")
             else:
                 yield Row(src, {name: fields[i] for name, i in positions})
-
-
-def ReadCsvRows(chunks: list[CsvChunk]) -> ReadChunks:  # noqa: N802 (a transform, named as one)
-    return ReadChunks(chunks, ReadEach(iter_csv_chunk), Row)

@@ -1,6 +1,6 @@
 """Parquet exports in, one element a row, with its file and its row number.
 
-The driver reads each file's footer (row groups, row counts, schema) and
+A worker reads each file's footer (row groups, row counts, schema) and
 makes one chunk per row group, the unit Parquet is written and read in, as
 Beam's own Parquet source splits; each worker reads its row groups with
 pyarrow, only the columns the mapping names. Beam's `ReadFromParquet` is
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from apache_beam.io.filesystems import FileSystems
 
 from pipelines.elements import Row
-from pipelines.read import ReadChunks, ReadEach, RecordCounter
+from pipelines.read import RecordCounter
 from redaction_rules.row_mapper import cell_text
 
 
@@ -76,7 +76,3 @@ def iter_parquet_chunk(chunk: ParquetChunk):
     columns = {name: table.column(name).to_pylist() for name in chunk.wanted}
     for n in range(table.num_rows):
         yield Row((chunk.index, chunk.first + n), {name: cell_text(values[n]) for name, values in columns.items()})
-
-
-def ReadParquetRows(chunks: list[ParquetChunk]) -> ReadChunks:  # noqa: N802 (a transform, named as one)
-    return ReadChunks(chunks, ReadEach(iter_parquet_chunk), Row)

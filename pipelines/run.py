@@ -16,7 +16,7 @@ import json
 import re
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
@@ -32,13 +32,13 @@ from ledger.holdings import FULL, INCREMENT, holdings, terms_digest, write_holdi
 from ledger.signing import HeadSigner
 from ledger.store import Ledger, LedgerError, default_url
 from pipelines import exit_codes, logs, publish
-from pipelines.digests import sha256_and_lines
-from pipelines.inputs import InputError, InputFile, described, resolve_inputs
+from pipelines.inputs import InputError, InputFile, described, proved, resolve_inputs
+from pipelines.locations import LocationError, check_feed_folder, check_readable
 from pipelines.loopback import serve_local_workers_on_loopback
 from pipelines.options import RunRequest
 from pipelines.pipeline import (COUNTS_FILE, DEAD_LETTER_DIR, DISCLOSURES_DIR, ENTITIES_FILE, FEED_DIR, HOLDINGS_FILE,
-                                LEDGER_RETRACTIONS_DIR, QUARANTINE_DIR, REASONS_FILE, REPEATS_FILE, RETRACTIONS_DIR,
-                                RISK_AFTER_FILE, RISK_BEFORE_FILE, STAGING_DIRS, Plan, build)
+                                INPUTS_FILE, LEDGER_RETRACTIONS_DIR, OUTPUTS_FILE, QUARANTINE_DIR, REASONS_FILE,
+                                REPEATS_FILE, RETRACTIONS_DIR, RISK_AFTER_FILE, RISK_BEFORE_FILE, STAGING_DIRS, Plan, build)
 from pipelines.write import shard_name
 from pipelines.progress import ProgressWatcher
 from pipelines.read_sql import safe_url
@@ -94,10 +94,13 @@ class Checked:
     mapping: LoadedMapping | None = None
     signer: HeadSigner | None = None  # the driver's alone: it signs ledger heads, never enters the pipeline
     terms: str = ""  # what every feed line depends on besides its record (`holdings.terms_digest`)
+    allow_empty: bool = False  # an input of no records may publish an empty release
+    shown_input: str = ""  # the input as messages name it
 
     @property
-    def total(self) -> int:
-        return sum(f.records for f in self.inputs)
+    def total(self) -> int | None:
+        """The input's records; None until the workers have proved every file."""
+        return None if any(f.records is None for f in self.inputs) else sum(f.records for f in self.inputs)
 
 
 @dataclass
@@ -108,6 +111,13 @@ class Tallies:
     reasons: dict
     stage_ms: dict
     risk: dict = field(default_factory=dict)  # the class figures before and after the risk gate
+    proofs: list = field(default_factory=list)  # (index, sha256, records) of each input file
+    written: dict = field(default_factory=dict)  # (sha256, lines) of each file the workers wrote, by staging path
+
+    def file_entry(self, path: str, name: str | None = None) -> dict:
+        """An output file for the manifest, proved by the worker that wrote it."""
+        sha256, lines = self.written[path]
+        return {"file": name or path.rsplit("/", 1)[-1], "sha256": sha256, "records": lines}
 
     @property
     def changes(self) -> dict:
@@ -119,9 +129,11 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _file_entry(path: Path) -> dict:
-    sha256, lines = sha256_and_lines(str(path))
-    return {"file": path.name, "sha256": sha256, "records": lines}
+# runners whose semantics break "nothing lost": a run on them would publish a feed whose counts do not add up
+REFUSED_RUNNERS = {
+    "DaskRunner": "it drops the extra outputs of a multi-output ParDo, so excluded, quarantined and "
+                  "dead-lettered records would vanish from the counts",
+}
 
 
 def beam_options(beam_args: list[str]) -> PipelineOptions:
@@ -129,6 +141,12 @@ def beam_options(beam_args: list[str]) -> PipelineOptions:
     if not options.view_as(StandardOptions).runner:
         options.view_as(StandardOptions).runner = DEFAULT_RUNNER
     return options
+
+
+def refused_runner(options: PipelineOptions) -> str | None:
+    name = str(options.view_as(StandardOptions).runner).rsplit(".", 1)[-1]
+    why = REFUSED_RUNNERS.get(name)
+    return f"--runner={name} is refused: {why}" if why else None
 
 
 def preflight(request: RunRequest) -> Checked | RunResult:
@@ -164,15 +182,29 @@ def preflight(request: RunRequest) -> Checked | RunResult:
     except ModelUnavailable as exc:
         return RunResult(exit_codes.MODEL, str(exc))
     try:
+        if not (mapping and mapping.mapping.format == "sql"):
+            for path in (request.input,) if isinstance(request.input, str) else request.input:
+                check_readable(path, "--input")
+    except LocationError as exc:
+        return RunResult(exit_codes.USAGE, f"{exc}; nothing was read or written")
+    try:
         inputs = tuple(resolve_inputs(request.input, mapping.mapping if mapping else None, request.updated_window))
     except InputError as exc:
         return RunResult(exit_codes.INPUT, str(exc))
     terms = run_terms(loaded, engine, key, audit)
-    checked = Checked(loaded, key, audit_key, engine, as_of, inputs, mapping, signer, terms)
-    if not checked.total and not request.allow_empty:
-        return RunResult(exit_codes.INPUT, f"input {described(request.input)}: no records; nothing was published "
-                                           "(--allow-empty publishes an empty release)")
+    checked = Checked(loaded, key, audit_key, engine, as_of, inputs, mapping, signer, terms, request.allow_empty,
+                      described(request.input))
+    if checked.total == 0 and not checked.allow_empty:
+        return RunResult(exit_codes.INPUT, _no_records(checked))
     return checked
+
+
+def _records(total: int | None) -> str:
+    return "records counted by the workers" if total is None else f"{total:,} records"
+
+
+def _no_records(checked: Checked) -> str:
+    return f"input {checked.shown_input}: no records; nothing was published (--allow-empty publishes an empty release)"
 
 
 def run_terms(loaded: LoadedContract, engine: EngineConfig, key: KeyReference | None, audit: bytes) -> str:
@@ -220,7 +252,7 @@ def _stage_ms(result) -> dict[str, int]:
     return stages
 
 
-def run_pipeline(plan: Plan, options: PipelineOptions, total: int, every: float) -> Tallies:
+def run_pipeline(plan: Plan, options: PipelineOptions, total: int | None, every: float) -> Tallies:
     staging = Path(plan.staging)
     pipeline = beam.Pipeline(options=options)
     build(pipeline, plan)
@@ -231,7 +263,8 @@ def run_pipeline(plan: Plan, options: PipelineOptions, total: int, every: float)
         result.wait_until_finish()
     read = lambda name: json.loads((staging / name).read_text())  # noqa: E731
     return Tallies(read(COUNTS_FILE), read(ENTITIES_FILE), read(REPEATS_FILE), read(REASONS_FILE), _stage_ms(result),
-                   {"before": read(RISK_BEFORE_FILE), "after": read(RISK_AFTER_FILE)})
+                   {"before": read(RISK_BEFORE_FILE), "after": read(RISK_AFTER_FILE)}, read(INPUTS_FILE),
+                   {str(Path(path).relative_to(staging)): (sha256, lines) for path, sha256, lines in read(OUTPUTS_FILE)})
 
 
 @dataclass(frozen=True)
@@ -261,9 +294,14 @@ def account(checked: Checked, tallies: Tallies, out_dir: Path) -> Verdict:
     share = quarantined / (published + quarantined) if published + quarantined else 0.0
     threshold = checked.loaded.contract.verification.quarantine_threshold
     repeats = tallies.repeats
-    if disposed != total:
+    if total is None:
+        status, code = "failed: inputs not proved", exit_codes.VERIFICATION
+        message = "the workers did not prove every input file (digest and record count): nothing was published"
+    elif disposed != total:
         status, code = "failed: counts do not add up", exit_codes.VERIFICATION
         message = f"{disposed} records accounted for, {total} read: nothing was published"
+    elif not total and not checked.allow_empty:
+        status, code, message = "failed: no records", exit_codes.INPUT, _no_records(checked)
     elif repeats:
         status, code = "failed: repeated record ids", exit_codes.INPUT
         where = lambda src: checked.inputs[src[0]].where(src[1])  # noqa: E731
@@ -305,7 +343,7 @@ def record_manifest(run_id: str, checked: Checked, tallies: Tallies, verdict: Ve
                     runner: str, started: str, feed: str, release: int | None, mode: str) -> dict:
     """What went to whom under which agreement, from which inputs: the run's record, written last."""
     contract = checked.loaded.contract
-    listed = lambda name: [_file_entry(p) for p in sorted((staging / name).iterdir())]  # noqa: E731
+    listed = lambda name: [tallies.file_entry(f"{name}/{p.name}") for p in sorted((staging / name).iterdir())]  # noqa: E731
     return {
         "run_id": run_id,
         "status": verdict.status,
@@ -323,8 +361,8 @@ def record_manifest(run_id: str, checked: Checked, tallies: Tallies, verdict: Ve
                     "file": checked.mapping.path.name, "sha256": checked.mapping.sha256}
                    if checked.mapping else {"format": "jsonl"}),
         "outputs": {"feed": listed(FEED_DIR) if verdict.ok else [],
-                    "retractions": [{**_file_entry(staging / RETRACTIONS_DIR / shard_name(0, 1)),
-                                     "file": RETRACTIONS}] if verdict.ok else [],
+                    "retractions": [tallies.file_entry(f"{RETRACTIONS_DIR}/{shard_name(0, 1)}", RETRACTIONS)]
+                                   if verdict.ok else [],
                     **{name: listed(name) for name in (QUARANTINE_DIR, DEAD_LETTER_DIR)}},
         "counts": verdict.counts,
         "entities_redacted": dict(sorted(tallies.entities.items())),
@@ -341,7 +379,8 @@ def record_manifest(run_id: str, checked: Checked, tallies: Tallies, verdict: Ve
 
 # What a worker's own `setup` raises about its machine, and the exit code the driver's check gives it.
 _WORKER_PROBLEMS = ((ModelUnavailable, exit_codes.MODEL, "a worker's environment is not ready"),
-                    (KeyUnavailable, exit_codes.USAGE, "a worker cannot read a key"))
+                    (KeyUnavailable, exit_codes.USAGE, "a worker cannot read a key"),
+                    (InputError, exit_codes.INPUT, "a worker cannot read an input"))
 _WHILE_RUNNING = re.compile(r"\s*\[while running '[^']*'\]")
 
 
@@ -383,13 +422,13 @@ def _failure(exc: BaseException, out_dir: Path, run_id: str) -> RunResult:
                      "When fixed, run the same command again.")
 
 
-def _disclosure_count(staging: Path) -> int:
-    return sum(sha256_and_lines(str(p))[1] for p in sorted((staging / DISCLOSURES_DIR).glob("*.jsonl")))
+def _disclosure_count(tallies: Tallies) -> int:
+    return sum(lines for path, (_, lines) in tallies.written.items() if path.startswith(f"{DISCLOSURES_DIR}/"))
 
 
-def _check_disclosures(verdict: Verdict, staging: Path) -> Verdict:
+def _check_disclosures(verdict: Verdict, tallies: Tallies) -> Verdict:
     """Every published record must have its ledger entry, or the release would disclose unrecorded."""
-    if not verdict.ok or _disclosure_count(staging) == verdict.counts["published"]:
+    if not verdict.ok or _disclosure_count(tallies) == verdict.counts["published"]:
         return verdict
     counts = {**verdict.counts, "published": 0, "verified_but_withheld": verdict.counts["published"]}
     return Verdict("failed: counts do not add up", exit_codes.VERIFICATION,
@@ -454,7 +493,10 @@ def publish_release(publisher: Publisher, staging: Path, number: int, manifest: 
     (release / MANIFEST).write_text(json.dumps(recipient_manifest(manifest), indent=2) + "\n", encoding="utf-8")
     (record / REPORT).write_text(report, encoding="utf-8")
     (record / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    entry = publish.release_entry(manifest, number, purpose, file_digests(release), terms)
+    # the workers proved the files they wrote; the driver hashes only the manifest it wrote itself
+    proved = {f"{FEED_DIR}/{f['file']}": f["sha256"] for f in manifest["outputs"]["feed"]}
+    proved.update({f["file"]: f["sha256"] for f in manifest["outputs"]["retractions"]})
+    entry = publish.release_entry(manifest, number, purpose, file_digests(release, proved), terms)
     # retractions first, as the recipient applies them: a record retracted under its old recipient id
     # and sent under its new one is held after the release
     entries = itertools.chain((("retraction", r) for r in publish.read_entries(staging / LEDGER_RETRACTIONS_DIR)),
@@ -463,6 +505,10 @@ def publish_release(publisher: Publisher, staging: Path, number: int, manifest: 
 
 
 def open_feed(request: RunRequest) -> tuple[FeedFolder, Ledger, str] | RunResult:
+    try:
+        check_feed_folder(request.output)
+    except LocationError as exc:
+        return RunResult(exit_codes.USAGE, f"{exc}; nothing was published")
     folder = FeedFolder(Path(request.output))
     try:
         folder.prepare()
@@ -479,6 +525,10 @@ def open_feed(request: RunRequest) -> tuple[FeedFolder, Ledger, str] | RunResult
 
 def execute(request: RunRequest, beam_args: list[str]) -> RunResult:
     started, clock = _now(), time.monotonic()
+    options = beam_options(beam_args)
+    refused = refused_runner(options)
+    if refused:
+        return RunResult(exit_codes.USAGE, refused)
     checked = preflight(request)
     if isinstance(checked, RunResult):
         return checked
@@ -490,7 +540,6 @@ def execute(request: RunRequest, beam_args: list[str]) -> RunResult:
     run_id = uuid.uuid4().hex[:12]
     out_dir = folder.root
     log = logs.logger()
-    options = beam_options(beam_args)
     wait = lambda: log.warning(f"another run is writing into {out_dir}: waiting for it to finish",  # noqa: E731
                                extra={"run_id": run_id, "stage": "lock"})
     try:
@@ -521,7 +570,7 @@ def _locked_run(request, checked, folder, ledger, feed, run_id, options, started
                 terms=checked.terms, incremental=request.incremental, changes_only=request.changes_only)
     serve_local_workers_on_loopback()
     log.info(f"run {run_id}: {contract.id} {contract.version} as of {checked.as_of.isoformat()}, "
-             f"{checked.total:,} records in {len(checked.inputs)} file(s)", extra={"run_id": run_id, "stage": "start"})
+             f"{_records(checked.total)} in {len(checked.inputs)} file(s)", extra={"run_id": run_id, "stage": "start"})
     clock = time.monotonic()
     try:
         tallies = run_pipeline(plan, options, checked.total, request.progress_every)
@@ -530,7 +579,8 @@ def _locked_run(request, checked, folder, ledger, feed, run_id, options, started
         return _failure(exc, out_dir, run_id)
     phases["pipeline"] = time.monotonic() - clock
     clock = time.monotonic()
-    verdict = _check_disclosures(account(checked, tallies, out_dir), staging)
+    checked = replace(checked, inputs=proved(checked.inputs, tallies.proofs))
+    verdict = _check_disclosures(account(checked, tallies, out_dir), tallies)
     number = publish.next_number(ledger, feed, folder) if verdict.ok else None
     manifest = record_manifest(run_id, checked, tallies, verdict, staging,
                                str(options.view_as(StandardOptions).runner), started, feed, number,

@@ -12,6 +12,7 @@ import json
 
 from pipelines import exit_codes
 from pipelines.inputs import InputError, resolve_inputs
+from pipelines.scan_inputs import proved_here
 from pipelines.read_csv import CsvChunk, iter_csv_chunk
 from pipelines.read_parquet import ParquetChunk, iter_parquet_chunk, scan_parquet
 from pipelines.read_sql import SqlChunk, SqlRowReader, create_engine, reflect
@@ -104,6 +105,8 @@ def command(args: argparse.Namespace, _beam_args: list[str]) -> int:
         return exit_codes.USAGE
     try:
         inputs = resolve_inputs(args.input, loaded.mapping)
+        if loaded.mapping.format != "sql":
+            inputs = proved_here(inputs, loaded.mapping)
     except InputError as exc:
         print(exc, file=sys.stderr)
         return exit_codes.INPUT

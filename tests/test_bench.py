@@ -22,10 +22,12 @@ def test_benchmark_runs_and_writes_every_figure(tmp_path, capsys):
                                                      "no_narrative_over_passthrough", "read_csv_over_plain_beam",
                                                      "read_parquet_over_plain_beam", "read_sqlite_over_plain_beam",
                                                      "ledger_over_feedshield_1w", "risk_gate_over_feedshield_1w",
-                                                     "increment_1pct_over_feedshield_1w"}
+                                                     "increment_1pct_over_feedshield_1w",
+                                                     "feedshield_scaling_over_bare_ner_scaling"}
+    assert all(s["driver_cpu_s"] >= 0 and s["driver_peak_mb"] > 0 for s in stages.values())
     assert "ratios (target):" in capsys.readouterr().out
     text = table.read_text()
-    assert "| feedshield, 2 workers (records/s) | |" in text and "feedshield 2w over bare ner 2p | ≥ 0.7 |" in text
+    assert "| feedshield, 2 workers (records/s) | |" in text and "feedshield 2w over bare ner 2p | ≥ 0.75 |" in text
     assert "| ledger over feedshield 1w | ≤ 0.05 |" in text
 
 
@@ -46,3 +48,12 @@ def test_the_stage_breakdown_times_every_step_and_recognizer(capsys):
     out = capsys.readouterr().out
     for step in ("shape", "spaCy NER alone (baseline)", "verification gate", *(e.name for e in load_engine_config().feedshield_recognizers)):
         assert step in out
+
+
+def test_driver_growth_compares_the_two_worker_runs_driver_across_sizes():
+    from bench.run import driver_growth
+    run = lambda cpu, mb: {"stages": [{"stage": "feedshield_2w", "driver_cpu_s": cpu, "driver_peak_mb": mb}]}  # noqa: E731
+    growth = driver_growth([run(4.0, 300.0), run(5.0, 330.0)])
+    assert growth == {"driver peak memory growth (feedshield_2w)": 330 / 300 - 1,
+                      "driver CPU time growth (feedshield_2w)": 0.25}
+    assert driver_growth([run(4.0, 300.0), {"stages": []}]) == {}

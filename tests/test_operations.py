@@ -219,6 +219,7 @@ def test_progress_prefers_a_runners_live_counters_and_falls_back_to_the_beacons(
     from pipelines.progress import Beacon, ProgressWatcher, read_beacons, runner_counts
 
     def count(x):
+        Metrics.counter("feedshield", "input_records").inc(2)
         Metrics.counter("feedshield", "input_lines").inc()
         Metrics.counter("feedshield", "published" if x % 3 else "excluded_sealed").inc()
         return x
@@ -227,17 +228,17 @@ def test_progress_prefers_a_runners_live_counters_and_falls_back_to_the_beacons(
     _ = pipeline | beam.Create(range(30)) | beam.Map(count)
     result = pipeline.run()
     result.wait_until_finish()
-    assert runner_counts(result) == {"read": 30, "published": 20, "withheld": 10}
+    assert runner_counts(result) == {"input": 60, "read": 30, "published": 20, "withheld": 10}
 
     staging = str(tmp_path)
     beacon = Beacon(staging)
     beacon.add("read", 7)
     beacon.flush()
-    assert read_beacons(staging) == {"read": 7, "published": 0, "withheld": 0}
+    assert read_beacons(staging) == {"input": 0, "read": 7, "published": 0, "withheld": 0}
     watcher = ProgressWatcher(staging, 30, None, 60, None)
-    assert watcher._counts() == {"read": 7, "published": 0, "withheld": 0}
+    assert watcher._counts() == {"input": 0, "read": 7, "published": 0, "withheld": 0}
     watcher.result = result
-    assert watcher._counts() == {"read": 30, "published": 20, "withheld": 10}
+    assert watcher._counts() == {"input": 60, "read": 30, "published": 20, "withheld": 10}
 
 
 def test_evaluate_text_prints_its_table_and_nothing_on_stderr(tmp_path):

@@ -1,5 +1,6 @@
 """Chunked reading and spilled, merged writing: the stages that keep a run's memory flat."""
 import gzip
+import hashlib
 import json
 
 import apache_beam as beam
@@ -10,7 +11,7 @@ from apache_beam.testing.util import assert_that, equal_to
 
 from pipelines.elements import Redacted
 from pipelines.read import MAX_COMPRESSED_CHUNKS, ReadJsonLines, iter_chunk, scan
-from pipelines.write import WriteShards, shard_name, shard_of
+from pipelines.write import WriteJsonFile, WriteShards, shard_name, shard_of
 
 LINES = [f'{{"n": {i}}}' if i % 7 else "   " for i in range(1, 1001)]  # every 7th line blank
 EXPECTED = [(i, f'{{"n": {i}}}'.encode()) for i in range(1, 1001) if i % 7]
@@ -64,6 +65,19 @@ def _write(tmp_path, elements, shards, run_lines):
     return {path.name: path.read_text() for path in sorted((tmp_path / "out").iterdir())}
 
 
+def test_each_shard_is_proved_as_it_is_written(tmp_path):
+    elements = [Redacted((0, n), {}, {"n": n}, {}) for n in range(1, 120)]
+    with pipeline() as p:
+        (p | beam.Create(elements, reshuffle=True)
+           | WriteShards(str(tmp_path / "out"), 4, lambda e: e.output, str(tmp_path / "runs"), 25)
+           | beam.combiners.ToList()
+           | beam.ParDo(WriteJsonFile(str(tmp_path / "written.json"), sort=True)))
+    written = json.loads((tmp_path / "written.json").read_text())
+    on_disk = sorted((str(path), hashlib.sha256(path.read_bytes()).hexdigest(), len(path.read_bytes().splitlines()))
+                     for path in (tmp_path / "out").iterdir())
+    assert [tuple(w) for w in written] == on_disk and sum(w[2] for w in written) == 119
+
+
 def test_shards_are_sorted_by_input_position_whatever_the_runs(tmp_path):
     elements = [Redacted((f, n), {}, {"f": f, "n": n}, {}) for f in (1, 0) for n in range(250, 0, -1)]
     written = _write(tmp_path / "a", elements, shards=3, run_lines=17)
@@ -79,20 +93,18 @@ def test_no_elements_still_writes_every_shard_empty(tmp_path):
     assert _write(tmp_path, [], shards=2, run_lines=10) == {shard_name(0, 2): "", shard_name(1, 2): ""}
 
 
-def test_a_feeds_digest_and_line_count_are_read_in_blocks_not_held_in_memory(tmp_path):
-    """The manifest hashes every feed file in the driver: a feed of years of
-    records must not be read into memory whole."""
-    import hashlib
+def test_a_files_digest_and_line_count_are_read_in_blocks_not_held_in_memory(tmp_path):
+    """Input files are proved, and a release is checked on repair, by hashing whole files: an export
+    of years of records must not be read into memory whole."""
     import tracemalloc
-    from pipelines.digests import BLOCK
-    from pipelines.run import _file_entry
+    from pipelines.digests import BLOCK, sha256_and_lines
     feed = tmp_path / "part-00000-of-00001.jsonl"
     line = b'{"record_id":"R-1","narrative":"' + b"x" * 200 + b'"}\n'
     feed.write_bytes(line * 100_000)  # 21 MB
     tracemalloc.start()
-    entry = _file_entry(feed)
+    proof = sha256_and_lines(str(feed))
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     data = feed.read_bytes()
-    assert entry == {"file": feed.name, "sha256": hashlib.sha256(data).hexdigest(), "records": 100_000}
+    assert proof == (hashlib.sha256(data).hexdigest(), 100_000)
     assert peak < 4 * BLOCK
