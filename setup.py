@@ -64,6 +64,9 @@ setup(
         "test": ["pytest==9.2.0",
                  # builds the sdist into a wheel in a worker's fresh environment, offline (tests/test_portable_runner.py)
                  "setuptools==84.2.1", "hypothesis==6.170.15", "jsonschema==4.26.0", *BUILD,
+                 # a feed folder on S3, through Beam's own S3 file system, against a real S3 server on
+                 # loopback (moto's standalone server: tests/test_object_store_feed.py)
+                 "apache-beam[aws]==2.77.0", "moto[server]==5.2.5",
                  # every test run shuffles the tests of each module and the modules (pytest.ini), so
                  # that no test can lean on another's state; the seed is in the header, to repeat an order
                  "pytest-random-order==1.2.0"],

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 
 from ledger.chain import canonical
 from ledger.store import Ledger
+from pipelines import stored_files
 
 FULL, INCREMENT = "full", "increment"
 
@@ -85,6 +86,4 @@ def write_holdings(held: dict[str, Holding], path) -> None:
     """What the workers decide by, for each holding: its keys, digests and release (a few hundred
     bytes, since every worker holds them all); the fields and persons stay with the driver
     (`changes.completed`)."""
-    with open(path, "w", encoding="utf-8") as handle:
-        for key in sorted(held):
-            handle.write(held[key].decided_by().line() + "\n")
+    stored_files.write_text(path, "".join(held[key].decided_by().line() + "\n" for key in sorted(held)))

@@ -96,10 +96,11 @@ def verify(ledger: Ledger, feed: str, folder: FeedFolder, public_key: str | None
 
 def _files(folder: FeedFolder, number: int, files: dict[str, str]) -> list[str]:
     release = folder.release_dir(number)
-    if not release.is_dir():
+    if not folder.has_release(number):
         return [f"release {number}: its folder {release} is missing"]
     on_disk = file_digests(release)
-    problems = [f"release {number}: {name} is missing" for name in sorted(set(files) - set(on_disk))]
+    problems = [] if folder.marked(number) else [f"release {number}: its commit marker is missing"]
+    problems += [f"release {number}: {name} is missing" for name in sorted(set(files) - set(on_disk))]
     problems += [f"release {number}: {name} was added after the release" for name in sorted(set(on_disk) - set(files))]
     problems += [f"release {number}: {name} was changed after the release (sha256 differs)"
                  for name in sorted(set(files) & set(on_disk)) if files[name] != on_disk[name]]

@@ -3,7 +3,8 @@
 A recipient holds one version of each record, by its record id. It applies
 the releases of a feed folder in order, each once: the ones after the last
 it applied, up to the one `current` points at (a number an aborted run
-took is never published, so gaps are skipped). Each release is checked
+took is never published, so gaps are skipped); on an object store, only
+those whose commit marker is written (`object_feed.py`). Each release is checked
 against its manifest's digests first; then its `retractions.jsonl` ids are
 deleted (each must be held: a retraction of something not held means a
 release was skipped or applied twice) and its feed lines are upserted. A
@@ -17,15 +18,20 @@ after each release, so a recipient killed midway holds the last release
 it finished.
 """
 import argparse
-import hashlib
 import json
 import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines import exit_codes
-from pipelines.releases import CURRENT, RELEASES, release_name
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from pipelines import exit_codes, stored_files
+from pipelines.digests import sha256_and_lines
+from pipelines.locations import LocationError, feed_location
+from pipelines.object_feed import ObjectFeedFolder
+from pipelines.releases import FeedFolder
 from redaction_rules.risk import identity
 
 STATE = "state.jsonl"
@@ -85,8 +91,8 @@ class RecipientState:
             raise ApplyError(f"release {number} belongs to another feed than this state")
         retractions = release_dir / RETRACTIONS
         done = Applied(number, manifest.get("mode") or "snapshot")
-        if retractions.exists():
-            for raw in retractions.read_text(encoding="utf-8").splitlines():
+        if stored_files.exists(retractions):
+            for raw in stored_files.lines(retractions):
                 key = f"id:{json.loads(raw)['record_id']}"
                 if self.records.pop(key, None) is None:
                     raise ApplyError(f"release {number}: {RETRACTIONS} retracts a record this state does not hold: "
@@ -94,73 +100,77 @@ class RecipientState:
                 done.retracted += 1
         else:
             self.records = {}
-        for part in sorted((release_dir / FEED).glob("*.jsonl")):
-            with part.open(encoding="utf-8") as handle:
-                for line in handle:
-                    key = identity(json.loads(line))
-                    before = self.records.get(key)
-                    done.new += before is None
-                    done.updated += before is not None and before != line
-                    done.resent += before == line
-                    self.records[key] = line
+        for part in _feed_files(release_dir):
+            for line in stored_files.lines(release_dir / part):
+                key = identity(json.loads(line))
+                before = self.records.get(key)
+                done.new += before is None
+                done.updated += before is not None and before != line
+                done.resent += before == line
+                self.records[key] = line
         self.feed, self.release = manifest["feed"], number
         return done
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _feed_files(release_dir) -> list[str]:
+    return [f"{FEED}/{name}" for name in stored_files.files_under(release_dir / FEED) if name.endswith(".jsonl")]
 
 
-def _checked_manifest(release_dir: Path, number: int) -> dict:
+def _checked_manifest(release_dir, number: int) -> dict:
     try:
-        manifest = json.loads((release_dir / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads(stored_files.read_text(release_dir / MANIFEST))
     except (OSError, ValueError):
         raise ApplyError(f"release {number}: {MANIFEST} is missing or not JSON") from None
     if manifest.get("release") != number:
         raise ApplyError(f"release {number}: its manifest names release {manifest.get('release')}")
     listed = {f"{FEED}/{f['file']}": f["sha256"] for f in manifest["outputs"]["feed"]}
     listed |= {RETRACTIONS: f["sha256"] for f in manifest["outputs"].get("retractions", [])}
-    on_disk = {str(p.relative_to(release_dir)) for p in (release_dir / FEED).glob("*.jsonl")}
-    on_disk |= {RETRACTIONS} if (release_dir / RETRACTIONS).exists() else set()
+    on_disk = set(_feed_files(release_dir))
+    on_disk |= {RETRACTIONS} if stored_files.exists(release_dir / RETRACTIONS) else set()
     if on_disk != set(listed):
         raise ApplyError(f"release {number}: its files are not the ones its manifest lists")
     for name, sha in sorted(listed.items()):
-        if _digest(release_dir / name) != sha:
+        if sha256_and_lines(str(release_dir / name))[0] != sha:
             raise ApplyError(f"release {number}: {name} does not match its manifest's sha256")
     return manifest
 
 
-def pending(feed_dir: Path, applied: int) -> list[int]:
-    """The committed releases after `applied`: up to `current`, in order."""
-    try:
-        current = int(os.readlink(feed_dir / CURRENT).rsplit("/", 1)[-1])
-    except (OSError, ValueError):
+def pending(feed: FeedFolder, applied: int) -> list[int]:
+    """The committed releases after `applied`: up to `current`, in order; on an object store, only those
+    whose commit marker is written."""
+    current = feed.current()
+    if current is None:
         return []
-    folder = feed_dir / RELEASES
-    numbers = sorted(int(p.name) for p in folder.iterdir() if p.name.isdigit()) if folder.is_dir() else []
-    return [n for n in numbers if applied < n <= current]
+    return [n for n in feed.on_disk() if applied < n <= current and feed.marked(n)]
 
 
-def apply_releases(feed_dir: Path, state_dir: Path, report=print) -> list[Applied]:
+def apply_releases(feed_dir: str | Path, state_dir: Path, report=print) -> list[Applied]:
     """Apply what is new, each release saved before the next; what each release did."""
+    where = feed_location(str(feed_dir))
+    feed = FeedFolder(where) if isinstance(where, Path) else ObjectFeedFolder(where, None)
     state, done = RecipientState.load(state_dir), []
-    for number in pending(feed_dir, state.release):
-        done.append(state.apply(feed_dir / RELEASES / release_name(number), number))
+    for number in pending(feed, state.release):
+        done.append(state.apply(feed.release_dir(number), number))
         state.save(state_dir)
         report(done[-1].line(len(state.records)))
     return done
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("feed", metavar="FEED_DIR", help="the feed folder as the recipient receives it (current, releases/)")
+    p.add_argument("feed", metavar="FEED_DIR", help="the feed folder as the recipient receives it (current, releases/), "
+                                                    "or its gs:// or s3:// URL")
     p.add_argument("--into", required=True, metavar="STATE_DIR",
                    help="the recipient's state: STATE_DIR/state.jsonl, made at the first release")
 
 
-def command(args, _beam_args=None) -> int:
-    feed_dir, state_dir = Path(args.feed), Path(args.into)
+def command(args, beam_args=None) -> int:
+    FileSystems.set_options(PipelineOptions(beam_args or []))
+    state_dir = Path(args.into)
     try:
-        apply_releases(feed_dir, state_dir)
+        apply_releases(args.feed, state_dir)
+    except LocationError as exc:
+        print(f"feedshield apply-release: {exc}", file=sys.stderr)
+        return exit_codes.USAGE
     except ApplyError as exc:
         print(f"feedshield apply-release: {exc}; the state holds the last release applied before it",
               file=sys.stderr)

@@ -143,6 +143,9 @@ def _contract_diff(args, _beam_args) -> int:
     except LedgerError as exc:
         print(f"feedshield contract diff: {exc}", file=sys.stderr)
         return exit_codes.LEDGER
+    except ValueError as exc:  # a --feed that names no usable feed folder (locations, object_feed)
+        print(f"feedshield contract diff: {exc}", file=sys.stderr)
+        return exit_codes.USAGE
     from ledger.amendment import first_release
     print("\n".join([diff(loaded[0].contract, loaded[1].contract), *first_release(loaded[0].contract,
                                                                                  loaded[1].contract, held)]))
@@ -226,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "postgresql://feedshield@pars-replica/pars --mapping redaction_rules/sources/pars-sql.yaml "
                         "--contract ice.yaml --output /srv/feeds/ice", BEAM_OPTIONS, EXIT_CODES))
     _add(sub, "apply-release", func=_lazy("pipelines.apply_release", "command"),
-         arguments=_lazy("pipelines.apply_release", "add_arguments"), common=common,
+         arguments=_lazy("pipelines.apply_release", "add_arguments"), common=common, beam=True,
          help="the recipient's side: apply a feed folder's releases, in order, to a state folder",
          epilog="example:\n  feedshield apply-release received/ice --into state/ice\n\nexit 0: applied (or "
                 "nothing new); 4: a release does not match its manifest, or retracts what the state does not hold")
@@ -243,7 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
     lsub = ledger.add_subparsers(dest="ledger_command", required=True, metavar="ACTION")
     from pipelines.ledger_cli import COMMANDS as LEDGER_COMMANDS
     for name, (help_text, arguments, _) in LEDGER_COMMANDS.items():
-        _add(lsub, name, func=_lazy("pipelines.ledger_cli", "command"), arguments=arguments, common=common,
+        # Beam's file-system flags (--s3_endpoint_url, ...) reach a feed folder on an object store
+        _add(lsub, name, func=_lazy("pipelines.ledger_cli", "command"), arguments=arguments, common=common, beam=True,
              help=help_text, epilog=_epilog(LEDGER_EXAMPLES, EXIT_CODES))
 
     contract = sub.add_parser("contract", help="validate, explain and compare data-sharing contracts",

@@ -17,13 +17,18 @@ from ledger.store import Ledger, LedgerError, Release, default_url
 from ledger.verify import verify
 from pipelines import exit_codes
 from pipelines.options import iso_day
-from pipelines.releases import FeedFolder
+from pipelines import stored_files
+from pipelines.locations import LocationError
+from pipelines.object_feed import StateMissing, feed_folder
+from pipelines.releases import FEED_ID, FeedFolder
 from redaction_rules.secret_key import KeyUnavailable
 
 
 def _folder_arguments(p: argparse.ArgumentParser, audit: bool = False) -> None:
     p.add_argument("folder", metavar="DIR", help="the feed folder (the --output of feedshield run)")
     p.add_argument("--ledger", default=None, metavar="URL", help="the ledger, when not DIR/ledger.sqlite")
+    p.add_argument("--state", default=None, metavar="STATE_DIR",
+                   help="the state folder of a feed folder on an object store (its runs' --state)")
     if audit:
         p.add_argument("--audit-key-file", dest="audit_key_file", default=None, metavar="FILE",
                        help="the city's audit key (default: environment variable FEEDSHIELD_AUDIT_KEY)")
@@ -58,13 +63,12 @@ def report_arguments(p: argparse.ArgumentParser) -> None:
                    help="releases committed on or before this day")
 
 
-def open_feed_folder(path: str, ledger_url: str | None) -> tuple[Ledger, str, FeedFolder]:
+def open_feed_folder(path: str, ledger_url: str | None, state: str | None = None) -> tuple[Ledger, str, FeedFolder]:
     """An existing feed folder's ledger, feed id and folder; never creates one."""
-    folder = FeedFolder(Path(path))
-    feed_id = folder.root / "feed-id"
-    if not feed_id.is_file():
+    folder = feed_folder(path, state)
+    if not stored_files.exists(folder.root / FEED_ID):
         raise LedgerError(f"{folder.root}: not a feed folder (no feed-id: no run has written into it)")
-    return Ledger(ledger_url or default_url(folder.root), create=False), folder.feed_id(), folder
+    return Ledger(ledger_url or default_url(folder.state), create=False), folder.feed_id(), folder
 
 
 def read_holdings(path: str, ledger_url: str | None) -> dict:
@@ -184,9 +188,15 @@ COMMANDS = {  # name: (what it answers, its flags, what it does)
 }
 
 
-def command(args, _beam_args=None) -> int:
+def command(args, beam_args=None) -> int:
+    from apache_beam.io.filesystems import FileSystems
+    from apache_beam.options.pipeline_options import PipelineOptions
+    FileSystems.set_options(PipelineOptions(beam_args or []))
     try:
-        ledger, feed, folder = open_feed_folder(args.folder, args.ledger)
+        ledger, feed, folder = open_feed_folder(args.folder, args.ledger, args.state)
+    except (LocationError, StateMissing) as exc:
+        print(f"feedshield ledger: {exc}", file=sys.stderr)
+        return exit_codes.USAGE
     except LedgerError as exc:
         print(f"feedshield ledger: {exc}", file=sys.stderr)
         return exit_codes.LEDGER

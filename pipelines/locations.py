@@ -4,11 +4,10 @@ Every path is opened through Beam's `FileSystems`, which picks a file system
 by the URL's scheme. An unknown scheme must be a usage error: read as a
 local path, `gs://bucket/feed` would become a folder named `gs:` beside
 the command, and be reported as published. The feed folder itself must
-be on a file system with atomic renames and file locks (a local disk or a
-mounted share), because releases become visible by renaming; on an object
-store the run is refused.
+be local, or on an object store that Beam knows (`ObjectFeedFolder`).
 """
 import re
+from pathlib import Path
 
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.io.localfilesystem import LocalFileSystem
@@ -27,7 +26,7 @@ def scheme_of(path: str) -> str | None:
     return found.group(1).lower() if found else None
 
 
-def check_readable(path: str, what: str) -> None:
+def check_scheme(path: str, what: str) -> None:
     """`path` names a file system Beam has; `what` names the flag, for the message."""
     scheme = scheme_of(path)
     if scheme is None:
@@ -40,10 +39,37 @@ def check_readable(path: str, what: str) -> None:
                             f"{scheme}://{extra}") from None
 
 
-def check_feed_folder(path: str) -> None:
-    check_readable(path, "--output")
-    scheme = scheme_of(path)
-    if scheme is not None and not isinstance(FileSystems.get_filesystem(path), LocalFileSystem):
-        raise LocationError(f"--output {scheme}://...: a feed folder must be on a local or mounted file system "
-                            "(its releases are published by atomic renames under a file lock); write it to a "
-                            "mounted path")
+class Url:
+    """A place on an object store, joined with `/` as a `Path` is; never read as a local path."""
+
+    def __init__(self, text: str):
+        self.text = text.rstrip("/")
+
+    def __truediv__(self, name: str) -> "Url":
+        return Url(f"{self.text}/{name}")
+
+    @property
+    def name(self) -> str:
+        return self.text.rsplit("/", 1)[-1]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Url({self.text!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Url) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+def on_object_store(path: str) -> bool:
+    return scheme_of(path) is not None and not isinstance(FileSystems.get_filesystem(path), LocalFileSystem)
+
+
+def feed_location(path: str):
+    """The feed folder as a `Path` (local) or a `Url` (an object store)."""
+    check_scheme(path, "--output")
+    return Url(path) if on_object_store(path) else Path(path)

@@ -57,6 +57,7 @@ class RunRequest:
     allow_empty: bool = False
     progress_every: float = 30.0
     ledger: str | None = None
+    state: str | None = None
     audit_key_file: str | None = None
     signing_key: str | None = None
     incremental: bool = False
@@ -85,7 +86,7 @@ def add_run_arguments(parser: argparse.ArgumentParser, watch: bool = False) -> N
                               help="JSON Lines files: a path or glob; .gz, .bz2, .xz and .lzma are decompressed")
     required.add_argument("--output", required=True, metavar="DIR",
                           help="feed folder: releases/NNNNNN/ (feed, manifest, report), current, withheld/, failed/, "
-                             "ledger.sqlite, run.log")
+                             "ledger.sqlite, run.log; or a gs:// or s3:// URL, with --state")
     parser.add_argument("--as-of", dest="as_of", type=iso_day, default=None, metavar="YYYY-MM-DD",
                         help="date the contract must be in force on (default: today)")
     parser.add_argument("--mapping", default=None, metavar="FILE",
@@ -128,6 +129,9 @@ def add_ledger_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--ledger", default=None, metavar="URL",
                        help="the disclosure ledger: sqlite:///path or postgresql://user@host/db, shared by "
                             "several export hosts (default: DIR/ledger.sqlite); no password in the URL")
+    group.add_argument("--state", default=None, metavar="STATE_DIR",
+                       help="for a feed folder on an object store (--output gs://... or s3://...): the local "
+                            "folder of its lock, its default ledger and its run log, the same for every run")
     group.add_argument("--audit-key-file", dest="audit_key_file", default=None, metavar="FILE",
                        help="the city's audit key, owner-only (default: environment variable FEEDSHIELD_AUDIT_KEY)")
     group.add_argument("--signing-key", dest="signing_key", default=None, metavar="FILE",

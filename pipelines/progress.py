@@ -22,6 +22,8 @@ import uuid
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
+from pipelines import stored_files
+
 PROGRESS_DIR = "_progress"
 READ, PUBLISHED, WITHHELD = "read", "published", "withheld"
 INPUT = "input"  # records the workers found in the files they proved: the total, where the driver does not know it
@@ -47,7 +49,7 @@ class Beacon:
     def flush(self) -> None:
         self.written = time.monotonic()
         try:
-            with FileSystems.create(self.path) as handle:
+            with stored_files.create(self.path) as handle:
                 handle.write(json.dumps(self.counts).encode("utf-8"))
         except Exception:  # progress must never fail a run
             pass

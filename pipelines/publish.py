@@ -9,10 +9,10 @@ import json
 import socket
 from collections.abc import Iterator
 from datetime import datetime, timezone
-from pathlib import Path
 
 from ledger.signing import HeadSigner
 from ledger.store import Ledger, LedgerError
+from pipelines import stored_files
 from pipelines.releases import FeedFolder
 
 
@@ -38,11 +38,11 @@ def release_entry(manifest: dict, number: int, purpose: str, files: dict[str, st
             "started_at": manifest["started_at"], "finished_at": manifest["finished_at"]}
 
 
-def read_entries(folder: Path) -> Iterator[dict]:
-    """The ledger entries the workers wrote into a staging folder, in their files' order."""
-    for part in sorted(folder.glob("*.jsonl")):
-        with part.open(encoding="utf-8") as handle:
-            for line in handle:
+def read_entries(folder) -> Iterator[dict]:
+    """The ledger entries the workers wrote into a staging folder (a `Path` or a `Url`), in their files' order."""
+    for name in stored_files.files_under(folder):
+        if name.endswith(".jsonl"):
+            for line in stored_files.lines(folder / name):
                 yield json.loads(line)
 
 
@@ -99,7 +99,7 @@ class Publisher:
         items = itertools.chain([("release", number, entry)], ((kind, number, body) for kind, body in records))
         self.ledger.append(self.feed, items, expect=still_free)
 
-    def place(self, staging: Path, release: Path, number: int) -> None:
+    def place(self, staging, release, number: int) -> None:
         self.folder.place_withheld(staging, number)
         self.folder.place_release(release, number)
 
@@ -109,7 +109,7 @@ class Publisher:
     def commit(self, number: int) -> None:
         self.ledger.append(self.feed, commit_entries(number, False, self.signer))
 
-    def publish(self, staging: Path, release: Path, number: int, entry: dict, records) -> None:
+    def publish(self, staging, release, number: int, entry: dict, records) -> None:
         self.record_pending(number, entry, records)
         self.place(staging, release, number)
         self.point(number)

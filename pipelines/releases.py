@@ -11,7 +11,7 @@ The release holds what the recipient may know and nothing else: how many
 records the city excluded, by which rule, or quarantined would tell the
 recipient why the records it is told to delete were retracted (sealed,
 expunged), so the run's full account stays on the city's side.
-    DIR/ledger.sqlite, DIR/run.log     owner-only
+    DIR/ledger.sqlite, DIR/run.log     owner-only (in the state folder, which is DIR itself when DIR is local)
 
 A release becomes visible in three steps, each recorded before the next:
 the ledger records it as pending with every disclosure and the digest of
@@ -21,7 +21,9 @@ killed between any two steps leaves a release that is pending in the
 ledger, and the next run (under the same lock) repairs it: a folder that is
 complete, file for file and digest for digest, is committed, anything else
 is removed and recorded as aborted. So a release is either absent or
-complete, and the ledger has it either way.
+complete, and the ledger has it either way. On an object store
+(`object_feed.py`) the renames become copies, and a commit marker says
+when a release is whole.
 """
 import contextlib
 import fcntl
@@ -30,6 +32,7 @@ import shutil
 import uuid
 from pathlib import Path
 
+from pipelines import stored_files
 from pipelines.digests import sha256_and_lines
 
 PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
@@ -43,12 +46,12 @@ def release_name(number: int) -> str:
     return f"{number:06d}"
 
 
-def file_digests(folder: Path, proved: dict[str, str] | None = None) -> dict[str, str]:
-    """Every file under `folder` by its path there, with its sha256: from `proved` (what the worker that
-    wrote a file found as it wrote it), or read here."""
+def file_digests(folder, proved: dict[str, str] | None = None) -> dict[str, str]:
+    """Every file under `folder` (a `Path` or a `Url`) by its path there, with its sha256: from `proved`
+    (what the worker that wrote a file found as it wrote it), or read here."""
     proved = proved or {}
-    return {name: proved.get(name) or sha256_and_lines(str(p))[0]
-            for p in sorted(folder.rglob("*")) if p.is_file() for name in (str(p.relative_to(folder)),)}
+    return {name: proved.get(name) or sha256_and_lines(str(folder / name))[0]
+            for name in stored_files.files_under(folder)}
 
 
 def _fsync_dir(path: Path) -> None:
@@ -80,8 +83,12 @@ def make_public(directory: Path) -> None:
 
 
 class FeedFolder:
+    """A local feed folder; it is its own state folder (the lock, the default ledger, the run log)."""
+    CITY_ONLY = "owner-only"  # how the city's side of the folder is kept from the recipient
+
     def __init__(self, root: Path):
         self.root = root
+        self.state = root
 
     # -- where things are ------------------------------------------------
     def release_dir(self, number: int) -> Path:
@@ -124,7 +131,7 @@ class FeedFolder:
     @contextlib.contextmanager
     def locked(self, on_wait=None):
         """Runs into one folder take turns: the second waits for the first (flock, freed if a run dies)."""
-        fd = os.open(self.root / LOCK, os.O_CREAT | os.O_RDWR, PRIVATE_FILE)
+        fd = os.open(self.state / LOCK, os.O_CREAT | os.O_RDWR, PRIVATE_FILE)
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -136,11 +143,13 @@ class FeedFolder:
         finally:
             os.close(fd)  # releases the lock
 
-    def make_staging(self, run_id: str) -> Path:
+    def make_staging(self, run_id: str, folders: tuple[str, ...] = ()) -> Path:
         for stale in self.root.glob(".staging-*"):  # left by a run that was killed
             shutil.rmtree(stale, ignore_errors=True)
         staging = self.root / f".staging-{run_id}"
         staging.mkdir(mode=PRIVATE_DIR)
+        for name in folders:
+            (staging / name).mkdir(mode=PRIVATE_DIR)
         return staging
 
     # -- the steps of a release --------------------------------------------
@@ -182,8 +191,14 @@ class FeedFolder:
         return target
 
     def complete(self, number: int, files: dict[str, str]) -> bool:
-        folder = self.release_dir(number)
-        return folder.is_dir() and file_digests(folder) == files
+        return self.has_release(number) and file_digests(self.release_dir(number)) == files
+
+    def has_release(self, number: int) -> bool:
+        return self.release_dir(number).is_dir()
+
+    def marked(self, number: int) -> bool:
+        """Whether a reader may take the release: here it is, once its folder is in `releases/` (one rename)."""
+        return self.has_release(number)
 
     def remove_release(self, number: int) -> None:
         shutil.rmtree(self.release_dir(number), ignore_errors=True)

@@ -22,6 +22,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -31,9 +32,9 @@ from ledger.changes import completed
 from ledger.holdings import FULL, INCREMENT, holdings, terms_digest, write_holdings
 from ledger.signing import HeadSigner
 from ledger.store import Ledger, LedgerError, default_url
-from pipelines import exit_codes, logs, publish
+from pipelines import exit_codes, logs, publish, stored_files
 from pipelines.inputs import InputError, InputFile, described, proved, resolve_inputs
-from pipelines.locations import LocationError, check_feed_folder, check_readable
+from pipelines.locations import LocationError, check_scheme
 from pipelines.loopback import serve_local_workers_on_loopback
 from pipelines.options import RunRequest
 from pipelines.pipeline import (COUNTS_FILE, DEAD_LETTER_DIR, DISCLOSURES_DIR, ENTITIES_FILE, FEED_DIR, HOLDINGS_FILE,
@@ -43,6 +44,7 @@ from pipelines.write import shard_name
 from pipelines.progress import ProgressWatcher
 from pipelines.read_sql import safe_url
 from pipelines.publish import Publisher
+from pipelines.object_feed import StateMissing, feed_folder
 from pipelines.releases import RUN_RECORD, FeedFolder, file_digests
 from pipelines.report import render_report
 from redaction_rules.contract_loader import ContractError, LoadedContract, key_reference, load_contract
@@ -140,6 +142,8 @@ def beam_options(beam_args: list[str]) -> PipelineOptions:
     options = PipelineOptions(beam_args)
     if not options.view_as(StandardOptions).runner:
         options.view_as(StandardOptions).runner = DEFAULT_RUNNER
+    # the driver opens the same object stores as the workers, with the same flags (--s3_endpoint_url, ...)
+    FileSystems.set_options(options)
     return options
 
 
@@ -184,7 +188,7 @@ def preflight(request: RunRequest) -> Checked | RunResult:
     try:
         if not (mapping and mapping.mapping.format == "sql"):
             for path in (request.input,) if isinstance(request.input, str) else request.input:
-                check_readable(path, "--input")
+                check_scheme(path, "--input")
     except LocationError as exc:
         return RunResult(exit_codes.USAGE, f"{exc}; nothing was read or written")
     try:
@@ -252,8 +256,8 @@ def _stage_ms(result) -> dict[str, int]:
     return stages
 
 
-def run_pipeline(plan: Plan, options: PipelineOptions, total: int | None, every: float) -> Tallies:
-    staging = Path(plan.staging)
+def run_pipeline(plan: Plan, staging, options: PipelineOptions, total: int | None, every: float) -> Tallies:
+    """`staging`: `plan.staging` as a `Path` or a `Url`, where the workers left their counts."""
     pipeline = beam.Pipeline(options=options)
     build(pipeline, plan)
     with logs.quiet_worker_output() as console, \
@@ -261,10 +265,11 @@ def run_pipeline(plan: Plan, options: PipelineOptions, total: int | None, every:
         result = pipeline.run()
         watcher.result = result  # a remote runner's job is still running here, and serves its counters
         result.wait_until_finish()
-    read = lambda name: json.loads((staging / name).read_text())  # noqa: E731
+    read = lambda name: json.loads(stored_files.read_text(staging / name))  # noqa: E731
+    prefix = f"{staging}/"
     return Tallies(read(COUNTS_FILE), read(ENTITIES_FILE), read(REPEATS_FILE), read(REASONS_FILE), _stage_ms(result),
                    {"before": read(RISK_BEFORE_FILE), "after": read(RISK_AFTER_FILE)}, read(INPUTS_FILE),
-                   {str(Path(path).relative_to(staging)): (sha256, lines) for path, sha256, lines in read(OUTPUTS_FILE)})
+                   {path[len(prefix):]: (sha256, lines) for path, sha256, lines in read(OUTPUTS_FILE)})
 
 
 @dataclass(frozen=True)
@@ -343,7 +348,7 @@ def record_manifest(run_id: str, checked: Checked, tallies: Tallies, verdict: Ve
                     runner: str, started: str, feed: str, release: int | None, mode: str) -> dict:
     """What went to whom under which agreement, from which inputs: the run's record, written last."""
     contract = checked.loaded.contract
-    listed = lambda name: [tallies.file_entry(f"{name}/{p.name}") for p in sorted((staging / name).iterdir())]  # noqa: E731
+    listed = lambda name: [tallies.file_entry(f"{name}/{n}") for n in stored_files.files_under(staging / name)]  # noqa: E731
     return {
         "run_id": run_id,
         "status": verdict.status,
@@ -401,7 +406,7 @@ def worker_environment_problem(exc: BaseException) -> tuple[str, int, str] | Non
     return None
 
 
-def _failure(exc: BaseException, out_dir: Path, run_id: str) -> RunResult:
+def _failure(exc: BaseException, out_dir, log_dir: Path, run_id: str) -> RunResult:
     problem = worker_environment_problem(exc)
     if problem:
         message, code, what = problem
@@ -418,7 +423,7 @@ def _failure(exc: BaseException, out_dir: Path, run_id: str) -> RunResult:
     hint = STAGE_HINTS.get(stage, "see the traceback")
     return RunResult(exit_codes.FAILED,
                      f"pipeline failed{where} ({type(exc).__name__}); nothing was published and the last release "
-                     f"in {out_dir} stays current. {hint}; the value-free traceback is in {out_dir / RUN_LOG}. "
+                     f"in {out_dir} stays current. {hint}; the value-free traceback is in {log_dir / RUN_LOG}. "
                      "When fixed, run the same command again.")
 
 
@@ -459,14 +464,8 @@ def held_feed_files(folder: FeedFolder, ledger: Ledger, feed: str, contract, hel
         numbers = {h.release for h in held.values()} if incremental else set()
     else:
         numbers = {r.number for r in ledger.releases(feed) if r.status == "committed"}
-    return tuple(str(p) for n in sorted(numbers) for p in sorted((folder.release_dir(n) / FEED_DIR).glob("*.jsonl")))
-
-
-def _staging(folder: FeedFolder, run_id: str) -> Path:
-    staging = folder.make_staging(run_id)
-    for name in STAGING_DIRS:
-        (staging / name).mkdir(mode=0o700)
-    return staging
+    return tuple(str(feed / name) for n in sorted(numbers) for feed in (folder.release_dir(n) / FEED_DIR,)
+                 for name in stored_files.files_under(feed) if name.endswith(".jsonl"))
 
 
 def recipient_manifest(manifest: dict) -> dict:
@@ -486,13 +485,11 @@ def publish_release(publisher: Publisher, staging: Path, number: int, manifest: 
     """The release folder (feed, retractions, the recipient's manifest) and the run's own record (its
     manifest and report, for withheld/NNNNNN) are made inside staging, then published in steps."""
     release, record = staging / "release", staging / RUN_RECORD
-    release.mkdir()
-    record.mkdir(mode=0o700)
-    (staging / FEED_DIR).rename(release / FEED_DIR)
-    (staging / RETRACTIONS_DIR / shard_name(0, 1)).rename(release / RETRACTIONS)
-    (release / MANIFEST).write_text(json.dumps(recipient_manifest(manifest), indent=2) + "\n", encoding="utf-8")
-    (record / REPORT).write_text(report, encoding="utf-8")
-    (record / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    stored_files.move_tree(staging / FEED_DIR, release / FEED_DIR)
+    stored_files.move_file(staging / RETRACTIONS_DIR / shard_name(0, 1), release / RETRACTIONS)
+    stored_files.write_text(release / MANIFEST, json.dumps(recipient_manifest(manifest), indent=2) + "\n")
+    stored_files.write_text(record / REPORT, report)
+    stored_files.write_text(record / MANIFEST, json.dumps(manifest, indent=2) + "\n")
     # the workers proved the files they wrote; the driver hashes only the manifest it wrote itself
     proved = {f"{FEED_DIR}/{f['file']}": f["sha256"] for f in manifest["outputs"]["feed"]}
     proved.update({f["file"]: f["sha256"] for f in manifest["outputs"]["retractions"]})
@@ -506,10 +503,9 @@ def publish_release(publisher: Publisher, staging: Path, number: int, manifest: 
 
 def open_feed(request: RunRequest) -> tuple[FeedFolder, Ledger, str] | RunResult:
     try:
-        check_feed_folder(request.output)
-    except LocationError as exc:
+        folder = feed_folder(request.output, request.state)
+    except (LocationError, StateMissing) as exc:
         return RunResult(exit_codes.USAGE, f"{exc}; nothing was published")
-    folder = FeedFolder(Path(request.output))
     try:
         folder.prepare()
         feed = folder.feed_id()  # made once, never replaced: runs that start together share it
@@ -517,7 +513,7 @@ def open_feed(request: RunRequest) -> tuple[FeedFolder, Ledger, str] | RunResult
         why = "it is a file, not a folder" if isinstance(exc, (FileExistsError, NotADirectoryError)) else exc.strerror
         return RunResult(exit_codes.USAGE, f"output {request.output}: cannot be written ({why}); nothing was published")
     try:
-        ledger = Ledger(request.ledger or default_url(folder.root))
+        ledger = Ledger(request.ledger or default_url(folder.state))
     except LedgerError as exc:
         return RunResult(exit_codes.LEDGER, f"{exc}; nothing was read or published")
     return folder, ledger, feed
@@ -543,7 +539,7 @@ def execute(request: RunRequest, beam_args: list[str]) -> RunResult:
     wait = lambda: log.warning(f"another run is writing into {out_dir}: waiting for it to finish",  # noqa: E731
                                extra={"run_id": run_id, "stage": "lock"})
     try:
-        with logs.run_log(out_dir / RUN_LOG), folder.locked(on_wait=wait):
+        with logs.run_log(folder.state / RUN_LOG), folder.locked(on_wait=wait):
             return _locked_run(request, checked, folder, ledger, feed, run_id, options, started, phases)
     finally:
         ledger.close()
@@ -560,7 +556,7 @@ def _locked_run(request, checked, folder, ledger, feed, run_id, options, started
         refused = changes_only_refusal(ledger, feed, checked.terms)
         if refused:
             return RunResult(exit_codes.USAGE, f"{refused}; nothing was read or published")
-    staging = _staging(folder, run_id)
+    staging = folder.make_staging(run_id, STAGING_DIRS)
     held = holdings(ledger, feed)
     write_holdings(held, staging / HOLDINGS_FILE)
     plan = Plan(inputs=checked.inputs, contract=contract, key=checked.key, engine=checked.engine,
@@ -573,10 +569,10 @@ def _locked_run(request, checked, folder, ledger, feed, run_id, options, started
              f"{_records(checked.total)} in {len(checked.inputs)} file(s)", extra={"run_id": run_id, "stage": "start"})
     clock = time.monotonic()
     try:
-        tallies = run_pipeline(plan, options, checked.total, request.progress_every)
+        tallies = run_pipeline(plan, staging, options, checked.total, request.progress_every)
     except Exception as exc:
         folder.remove_staging(staging)
-        return _failure(exc, out_dir, run_id)
+        return _failure(exc, out_dir, folder.state, run_id)
     phases["pipeline"] = time.monotonic() - clock
     clock = time.monotonic()
     checked = replace(checked, inputs=proved(checked.inputs, tallies.proofs))
@@ -634,12 +630,13 @@ def summary(manifest: dict, folder: FeedFolder, where: Path, ledger: str) -> str
     current = folder.current()
     lines.append(f"  feed       {where / FEED_DIR if release else '(none)'}"
                  + (f"; current is release {current}" if current and current != release else ""))
-    lines.append(f"  withheld   {withheld / QUARANTINE_DIR}, {withheld / DEAD_LETTER_DIR} (owner-only)")
-    lines.append(f"  manifest   {withheld / MANIFEST} (owner-only)"
+    city = f" ({folder.CITY_ONLY})"
+    lines.append(f"  withheld   {withheld / QUARANTINE_DIR}, {withheld / DEAD_LETTER_DIR}{city}")
+    lines.append(f"  manifest   {withheld / MANIFEST}{city}"
                  + (f"; the recipient's: {where / MANIFEST}" if release else ""))
-    lines.append(f"  report     {withheld / REPORT} (owner-only)")
+    lines.append(f"  report     {withheld / REPORT}{city}")
     lines.append(f"  ledger     {ledger}")
-    lines.append(f"  log        {folder.root / RUN_LOG} (owner-only)")
+    lines.append(f"  log        {folder.state / RUN_LOG} (owner-only)")
     return "\n".join(lines)
 
 

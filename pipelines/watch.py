@@ -31,29 +31,32 @@ from pathlib import Path
 from ledger.store import Ledger, LedgerError, default_url
 from pipelines import exit_codes, logs
 from pipelines.options import RunRequest
-from pipelines.releases import FeedFolder
+from pipelines import stored_files
+from pipelines.locations import LocationError
+from pipelines.object_feed import StateMissing, feed_folder
+from pipelines.releases import FEED_ID, FeedFolder
 
 SKIPPED_SUFFIXES = (".part", ".tmp", ".partial")
 RETRY = (exit_codes.INPUT, exit_codes.VERIFICATION, exit_codes.FAILED)  # the data's problems: try again later
 
 
-def committed_releases(ledger_url: str | None, out: Path) -> list:
+def committed_releases(ledger_url: str | None, out: FeedFolder) -> list:
     """The feed's committed releases, oldest first (none before its first run)."""
-    if not (out / "feed-id").is_file():
+    if not stored_files.exists(out.root / FEED_ID):
         return []
-    ledger = Ledger(ledger_url or default_url(out), create=False)
+    ledger = Ledger(ledger_url or default_url(out.state), create=False)
     try:
-        return [r for r in ledger.releases(FeedFolder(out).feed_id()) if r.status == "committed"]
+        return [r for r in ledger.releases(out.feed_id()) if r.status == "committed"]
     finally:
         ledger.close()
 
 
-def read_digests(ledger_url: str | None, out: Path) -> set[str]:
+def read_digests(ledger_url: str | None, out: FeedFolder) -> set[str]:
     """The sha256 of every input a committed release of the feed read."""
     return {i["sha256"] for r in committed_releases(ledger_url, out) for i in r.body["inputs"]}
 
 
-def last_poll(ledger_url: str | None, out: Path) -> tuple[str | None, str | None]:
+def last_poll(ledger_url: str | None, out: FeedFolder) -> tuple[str | None, str | None]:
     """(terms, newest updated_at read) of the last committed release that polled a database."""
     for release in reversed(committed_releases(ledger_url, out)):
         polled = [i["updated"] for i in release.body["inputs"] if "updated" in i]
@@ -115,13 +118,22 @@ class Watch:
         """One look: the exit code that ends the watch, or None to look again later."""
         return self.poll() if self.args.drop is None else self.look()
 
+    def feed_folder(self) -> FeedFolder | None:
+        try:
+            return feed_folder(self.args.output, self.args.state)
+        except (LocationError, StateMissing) as exc:
+            self.log.error(str(exc), extra={"stage": "watch"})
+            return None
+
     def poll(self) -> int | None:
         """A database: the records updated since the newest `updated_at` the last release read, as
         changed rows; all of them at the first release, and whenever the terms changed."""
         from pipelines.read_sql import Poll, SqlUnreadable, latest_update, safe_url
         from pipelines.run import request_terms
         from redaction_rules.source_mapping import MappingError, load_mapping
-        url, out = self.args.input, Path(self.args.output)
+        url, out = self.args.input, self.feed_folder()
+        if out is None:
+            return exit_codes.USAGE
         try:
             mapping = load_mapping(self.args.mapping).mapping if self.args.mapping else None
         except MappingError as exc:
@@ -152,7 +164,9 @@ class Watch:
 
     def look(self) -> int | None:
         """A drop folder: the settled files no committed release read."""
-        drop, out = Path(self.args.drop), Path(self.args.output)
+        drop, out = Path(self.args.drop), self.feed_folder()
+        if out is None:
+            return exit_codes.USAGE
         if not drop.is_dir():
             self.log.error(f"drop folder {drop}: not a folder", extra={"stage": "watch"})
             return exit_codes.USAGE

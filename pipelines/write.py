@@ -27,6 +27,7 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.transforms.window import GlobalWindows
 
+from pipelines import stored_files
 from redaction_rules.feed_format import feed_line
 
 RUN_LINES = 2000
@@ -70,7 +71,7 @@ class _SpillSortedRuns(beam.DoFn):
         self.buffer = []
         for shard, items in sorted(by_shard.items()):
             path = FileSystems.join(self.runs_dir, f"run-{shard:05d}-{uuid.uuid4().hex}.tsv")
-            with FileSystems.create(path) as handle:
+            with stored_files.create(path) as handle:
                 for index, number, line in items:
                     handle.write(f"{index}\t{number}\t{line}\n".encode("utf-8"))
             yield shard, path
@@ -95,7 +96,7 @@ class _MergeShard(beam.DoFn):
         runs = sorted(run for run in runs if run is not None)
         path = FileSystems.join(self.directory, shard_name(shard, self.shards))
         digest, lines = hashlib.sha256(), 0
-        with FileSystems.create(path) as handle:
+        with stored_files.create(path) as handle:
             for _, _, line in heapq.merge(*(_read_run(run) for run in runs)):
                 data = line.encode("utf-8")
                 handle.write(data)
@@ -149,7 +150,7 @@ class WriteJsonFile(beam.DoFn):
 
     def process(self, items):
         value = sorted(items) if self.sort else dict(sorted(items))
-        with FileSystems.create(self.path) as handle:
+        with stored_files.create(self.path) as handle:
             handle.write(json.dumps(value, indent=2).encode("utf-8"))
         yield self.path
 

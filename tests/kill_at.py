@@ -8,7 +8,7 @@ import os
 import signal
 import sys
 
-from pipelines import publish, releases
+from pipelines import object_feed, publish, releases
 from pipelines.cli import main
 
 POINTS = {  # name: (class, method, before or after it)
@@ -17,6 +17,9 @@ POINTS = {  # name: (class, method, before or after it)
     "between-withheld-and-release": (releases.FeedFolder, "place_release", "before"),
     "after-release-folder": (publish.Publisher, "place", "after"),
     "after-current": (publish.Publisher, "point", "after"),
+}
+OBJECT_POINTS = {  # the steps a feed folder on an object store has besides
+    "object-before-marker": (object_feed.ObjectFeedFolder, "point_current", "before"),
 }
 
 
@@ -38,5 +41,5 @@ def wrap(cls, name: str, when: str) -> None:
 
 
 if __name__ == "__main__":
-    wrap(*POINTS[sys.argv[1]])
+    wrap(*{**POINTS, **OBJECT_POINTS}[sys.argv[1]])
     sys.exit(main(sys.argv[2:]))

@@ -4,7 +4,8 @@ import pytest
 import fixtures
 from pipelines import exit_codes
 from pipelines.cli import main
-from pipelines.locations import LocationError, check_feed_folder, check_readable
+from pipelines.locations import LocationError, check_scheme
+from pipelines.object_feed import ObjectFeedFolder, StateMissing, feed_folder
 from redaction_rules.contract_loader import CONTRACTS_DIR
 
 ICE = CONTRACTS_DIR / "ice-pars-2009.yaml"
@@ -34,16 +35,24 @@ def test_an_input_url_of_an_unregistered_scheme_is_refused(tmp_path, monkeypatch
 def test_object_store_schemes_name_the_extra_that_brings_them():
     from apache_beam.io.filesystems import FileSystems
     try:
-        FileSystems.get_filesystem("s3://bucket/x")
+        FileSystems.get_filesystem("gs://bucket/x")
     except ValueError:
-        with pytest.raises(LocationError, match=r"install feedshield\[aws\]"):
-            check_readable("s3://bucket/x", "--input")
-    else:  # installed: readable, but no feed folder (no atomic rename, no lock)
-        check_readable("s3://bucket/x", "--input")
-        with pytest.raises(LocationError, match="local or mounted file system"):
-            check_feed_folder("s3://bucket/feed")
+        with pytest.raises(LocationError, match=r"install feedshield\[gcp\]"):
+            check_scheme("gs://bucket/x", "--input")
+    else:
+        check_scheme("gs://bucket/x", "--input")
+
+
+def test_a_feed_folder_on_an_object_store_needs_a_state_folder_and_a_local_one_takes_none(tmp_path):
+    pytest.importorskip("boto3", reason="the S3 file system comes with feedshield[aws]")
+    with pytest.raises(StateMissing, match="needs --state DIR"):
+        feed_folder("s3://bucket/feed")
+    folder = feed_folder("s3://bucket/feed", str(tmp_path / "state"))
+    assert isinstance(folder, ObjectFeedFolder) and str(folder.release_dir(2)) == "s3://bucket/feed/releases/000002"
+    with pytest.raises(StateMissing, match="a local feed folder is its own state folder"):
+        feed_folder(str(tmp_path / "feed"), str(tmp_path / "state"))
 
 
 def test_local_paths_pass(tmp_path):
-    check_readable(str(tmp_path / "x.jsonl"), "--input")
-    check_feed_folder(str(tmp_path / "feed"))
+    check_scheme(str(tmp_path / "x.jsonl"), "--input")
+    assert feed_folder(str(tmp_path / "feed")).root == tmp_path / "feed"
