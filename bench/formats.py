@@ -21,8 +21,7 @@ from fixtures.pars_sql import write_pars_sql
 from pipelines.inputs import resolve_inputs
 from pipelines.map_rows import MapRows
 from pipelines.parse import ParseRecords
-from pipelines.read_sql import ReadSqlRows
-from pipelines.scan_inputs import ReadFiles
+from pipelines.scan_inputs import ReadInputs
 from pipelines.run import beam_options
 from redaction_rules.fields import record_schema
 from redaction_rules.source_mapping import SOURCES_DIR, load_mapping
@@ -77,10 +76,8 @@ def feedshield_read(source: str, mapping_path: str) -> int:
     mapping = load_mapping(mapping_path).mapping
     inputs = resolve_inputs(source, mapping)
     with tempfile.TemporaryDirectory() as staging, beam.Pipeline(options=beam_options(IN_PROCESS)) as p:
-        if mapping.format == "sql":
-            rows = p | "Read" >> ReadSqlRows([c for f in inputs for c in f.chunks])
-        else:  # as a run reads files: proved and cut on the workers
-            rows = (p | "Read" >> ReadFiles(tuple(inputs), staging, mapping))["elements"]
+        # as a run reads its inputs: proved and cut on the workers
+        rows = (p | "Read" >> ReadInputs(tuple(inputs), staging, mapping))["elements"]
         mapped = rows | "MapRows" >> MapRows(mapping, [f.place for f in inputs])
         parsed = mapped.lines | "Parse" >> ParseRecords(record_schema(), [f.place for f in inputs])
         _ = parsed.records | "Count" >> beam.ParDo(_Count())

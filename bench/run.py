@@ -54,6 +54,7 @@ import apache_beam as beam
 import fixtures
 from bench import formats
 from bench.memory import PeakMemory
+from bench.portable import portable_services
 from pipelines.options import RunRequest
 from pipelines.read import ReadJsonLines, scan
 from pipelines.run import beam_options, execute
@@ -168,6 +169,13 @@ def feedshield(records_path: Path, out: Path, beam_args: list[str]) -> int:
     return result.manifest["counts"]["input_records"]
 
 
+def feedshield_portable(records_path: Path, out: Path) -> int:
+    """feedshield on the PortableRunner, its job server and worker pool processes of their own
+    (`bench/portable.py`): this stage's process is the driver alone."""
+    with portable_services(out.parent / f"{out.name}-services") as beam_args:
+        return feedshield(records_path, out, beam_args)
+
+
 def write_changed(records_path: Path, changed_path: Path, every: int = 100) -> int:
     """The same export with one record in `every` changed (a sentence added to its narrative, so the
     change goes through redaction): the next day's export of an ongoing feed."""
@@ -278,6 +286,7 @@ def bench_size(size: int, seed: int, presidio_sample: int, work: Path, only: set
         ("presidio_alone", presidio_sample, presidio_alone, (records_path, presidio_sample)),
         ("feedshield_1w", size, feedshield, (records_path, folder / "fs1", in_process)),
         ("feedshield_2w", size, feedshield, (records_path, folder / "fs2", in_process + TWO_WORKERS)),
+        ("feedshield_portable", size, feedshield_portable, (records_path, folder / "fsp")),
         ("feedshield_no_narrative", size, feedshield, (plain, folder / "fs0", in_process)),
         ("read_csv_plain_beam", size, formats.plain_csv, (str(nypd_csv),)),
         ("read_csv_feedshield", size, formats.feedshield_read, (str(nypd_csv), nypd)),
@@ -342,16 +351,21 @@ def render(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-DRIVER_STAGE = "feedshield_2w"  # the run whose work is on workers: its driver's cost must not grow with the input
+# the runs whose work is on workers, whose driver's cost must not grow with the input: on the PortableRunner
+# the driver is feedshield's alone; with the local runner it also runs the job
+DRIVER_STAGES = ("feedshield_portable", "feedshield_2w")
 
 
 def driver_growth(results: list[dict]) -> dict[str, float]:
-    """The 2-worker run's driver CPU time and peak memory, smallest size to largest."""
-    first, last = (next((s for s in r["stages"] if s["stage"] == DRIVER_STAGE), None) for r in (results[0], results[-1]))
-    if first is None or last is None:
-        return {}
-    return {f"driver {label} growth ({DRIVER_STAGE})": last[key] / first[key] - 1
-            for label, key in (("peak memory", "driver_peak_mb"), ("CPU time", "driver_cpu_s")) if first[key]}
+    """The driver's CPU time and peak memory, smallest size to largest, of each run on workers."""
+    growth = {}
+    for stage in DRIVER_STAGES:
+        first, last = (next((s for s in r["stages"] if s["stage"] == stage), None) for r in (results[0], results[-1]))
+        if first is not None and last is not None:
+            growth |= {f"driver {label} growth ({stage})": last[key] / first[key] - 1
+                       for label, key in (("peak memory", "driver_peak_mb"), ("CPU time", "driver_cpu_s"))
+                       if first[key]}
+    return growth
 
 
 STAGE_NAMES = {
@@ -359,6 +373,7 @@ STAGE_NAMES = {
     "bare_ner_1p": "bare NER, 1 process", "bare_ner_2p": "bare NER, 2 processes",
     "presidio_alone": "Presidio alone (sample)",
     "feedshield_1w": "feedshield, in-process", "feedshield_2w": "feedshield, 2 workers",
+    "feedshield_portable": "feedshield, PortableRunner (job server and worker pool apart from the driver)",
     "feedshield_no_narrative": "feedshield without narratives, in-process",
     "read_csv_plain_beam": "CSV, Beam's ReadFromText and a csv parse",
     "read_csv_feedshield": "CSV, feedshield's read, mapping and parse",

@@ -18,3 +18,10 @@ def sha256_and_lines(path: str) -> tuple[str, int]:
             digest.update(block)
             lines += block.count(b"\n")
     return digest.hexdigest(), lines
+
+
+def hash_into(path: str, digest) -> None:
+    """Every stored byte of the file into `digest` (a hashlib object)."""
+    with FileSystems.open(path, compression_type="uncompressed") as handle:
+        for block in iter(lambda: handle.read(BLOCK), b""):
+            digest.update(block)

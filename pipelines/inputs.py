@@ -17,7 +17,7 @@ from apache_beam.io.filesystems import FileSystems
 from pipelines.read import UnsupportedCompression
 from pipelines.read_csv import CsvUnreadable
 from pipelines.read_parquet import ParquetUnreadable
-from pipelines.read_sql import Poll, SqlUnreadable, check_url, safe_url, scan_sql
+from pipelines.read_sql import Poll, SqlUnreadable, check_database, check_url, safe_url
 from redaction_rules.source_mapping import SourceMapping
 
 
@@ -48,12 +48,11 @@ def _database(url: str, mapping: SourceMapping, window: Poll | None) -> "InputFi
     try:
         check_url(url)
         shown = safe_url(url)
-        count, chunks, digest, window = scan_sql(0, url, mapping, window=window)
+        check_database(url, mapping)
     except SqlUnreadable as exc:
         raise InputError(f"input {safe_url(url)}: {exc}") from None
     table = mapping.sql.record.table or "the record query"
-    return InputFile(shown, digest, count, tuple(chunks), f"record {{}} of {_escaped(table)} in {_escaped(shown)}",
-                     window)
+    return InputFile(shown, None, None, (), f"record {{}} of {_escaped(table)} in {_escaped(shown)}", window)
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ class InputFile:
     path: str
     sha256: str | None  # None until the workers have proved the file
     records: int | None
-    chunks: tuple  # planned in the driver; empty where the workers cut the file
+    chunks: tuple  # where this process cut the input (`scan_inputs.proved_here`); empty where the workers do
     place: str = ""  # where position {} of this input is, in messages: "line {} of file x.jsonl"
     window: Poll | None = None  # a database polled by its updated_at column
 
@@ -75,8 +74,8 @@ def described(pattern: str | tuple[str, ...]) -> str:
 
 def resolve_inputs(pattern: str | tuple[str, ...], mapping: SourceMapping | None = None,
                    window: Poll | None = None) -> list[InputFile]:
-    """Every file the pattern matches (or the files named, as `watch` names a batch), not yet proved;
-    for a database mapping, the database at the URL the pattern is, scanned."""
+    """Every file the pattern matches (or the files named, as `watch` names a batch), or for a database
+    mapping the database at the URL the pattern is: not yet proved (the workers read them)."""
     if mapping is not None and mapping.format == "sql":
         return [_database(pattern, mapping, window)]
     if isinstance(pattern, tuple):
@@ -94,8 +93,9 @@ def resolve_inputs(pattern: str | tuple[str, ...], mapping: SourceMapping | None
 
 
 def proved(files: tuple[InputFile, ...], proofs: list) -> tuple[InputFile, ...]:
-    """The files with the digests and record counts the workers found, `(index, sha256, records)` each;
-    a file the driver scanned itself keeps its own."""
-    found = {index: (sha256, records) for index, sha256, records in proofs}
+    """The inputs with the digests and record counts the workers found, `(index, sha256, records, latest)`
+    each (`latest`: a polled database's newest `updated_at`); an input proved already keeps its own."""
+    found = {index: (sha256, records, latest) for index, sha256, records, latest in proofs}
     return tuple(f if f.sha256 is not None or i not in found else
-                 InputFile(f.path, *found[i], f.chunks, f.place, f.window) for i, f in enumerate(files))
+                 InputFile(f.path, found[i][0], found[i][1], f.chunks, f.place,
+                           Poll(f.window.after, found[i][2]) if f.window else None) for i, f in enumerate(files))

@@ -87,8 +87,11 @@ class ObjectFeedFolder(FeedFolder):
             stored_files.move_tree(staging / part, target / part)
         stored_files.move_tree(staging / RUN_RECORD, target)
 
-    def place_release(self, folder: Url, number: int) -> None:
-        stored_files.move_tree(folder, self.release_dir(number))
+    def place_release(self, staging: Url, files: dict[str, Url], number: int) -> None:
+        """Each staged object copied once, straight to its place: not at once, which is why the marker follows."""
+        target = self.release_dir(number)
+        names = sorted(files)
+        FileSystems.rename([str(files[n]) for n in names], [str(target / n) for n in names])
 
     def point_current(self, number: int) -> None:
         files = stored_files.files_under(self.release_dir(number))

@@ -20,10 +20,9 @@ from pipelines.progress import PUBLISHED, READ, WITHHELD, CountProgress
 from pipelines.group_rows import GroupRows
 from pipelines.holdings import CompareWithHoldings, ReadHoldings, TriageRecords
 from pipelines.map_rows import MapRows
-from pipelines.read_sql import ReadSqlRows
 from pipelines.redact import RedactFreeText
 from pipelines.repeated_ids import FindRepeatedIds
-from pipelines.scan_inputs import PROOFS, ReadFiles
+from pipelines.scan_inputs import PROOFS, ReadInputs
 from pipelines.verify import VerifyRecords
 from pipelines.write import WriteShards, WriteTally, WriteJsonFile
 from redaction_rules.contract import Contract
@@ -39,7 +38,7 @@ HOLDINGS_FILE = "_holdings.jsonl"
 COUNTS_FILE, ENTITIES_FILE, REPEATS_FILE, REASONS_FILE, RUNS = (
     "_counts.json", "_entities.json", "_repeats.json", "_reasons.json", "_runs")
 RISK_BEFORE_FILE, RISK_AFTER_FILE = "_risk_before.json", "_risk_after.json"
-INPUTS_FILE = "_inputs.json"  # (index, sha256, records) of each input file, as proved where it was read
+INPUTS_FILE = "_inputs.json"  # (index, sha256, records, latest) of each input, as proved where it was read
 OUTPUTS_FILE = "_outputs.json"  # (path, sha256, lines) of each file the workers wrote, as they wrote it
 _INDEX = re.compile(r"\[\d+\]")
 
@@ -69,10 +68,6 @@ class Plan:
     def places(self) -> list[str]:
         return [f.place for f in self.inputs]
 
-    @property
-    def chunks(self) -> list:
-        return [chunk for f in self.inputs for chunk in f.chunks]
-
 
 class ShieldFeed(beam.PTransform):
     def __init__(self, plan: Plan):
@@ -81,12 +76,8 @@ class ShieldFeed(beam.PTransform):
 
     def expand(self, pbegin):
         plan = self.plan
-        if plan.mapping is not None and plan.mapping.format == "sql":
-            read = pbegin | "Read" >> ReadSqlRows(plan.chunks)
-            proofs = pbegin | "InputProofs" >> beam.Create([(i, f.sha256, f.records) for i, f in enumerate(plan.inputs)])
-        else:
-            read = pbegin | "Read" >> ReadFiles(plan.inputs, plan.staging, plan.mapping)
-            read, proofs = read["elements"], read[PROOFS]
+        read = pbegin | "Read" >> ReadInputs(plan.inputs, plan.staging, plan.mapping)
+        read, proofs = read["elements"], read[PROOFS]
         read = read | "ProgressRead" >> CountProgress(plan.staging, READ, passthrough=True)
         unmapped = []
         if plan.mapping and plan.mapping.group_by:

@@ -99,9 +99,10 @@ class Publisher:
         items = itertools.chain([("release", number, entry)], ((kind, number, body) for kind, body in records))
         self.ledger.append(self.feed, items, expect=still_free)
 
-    def place(self, staging, release, number: int) -> None:
+    def place(self, staging, release: dict, number: int) -> None:
+        """`release`: each file of the release by its name there, with where it is staged."""
         self.folder.place_withheld(staging, number)
-        self.folder.place_release(release, number)
+        self.folder.place_release(staging, release, number)
 
     def point(self, number: int) -> None:
         self.folder.point_current(number)
@@ -109,7 +110,7 @@ class Publisher:
     def commit(self, number: int) -> None:
         self.ledger.append(self.feed, commit_entries(number, False, self.signer))
 
-    def publish(self, staging, release, number: int, entry: dict, records) -> None:
+    def publish(self, staging, release: dict, number: int, entry: dict, records) -> None:
         self.record_pending(number, entry, records)
         self.place(staging, release, number)
         self.point(number)

@@ -15,8 +15,10 @@ Python's raise at the missing end-of-stream marker or a bad checksum, and
 the run stops with exit 5 and nothing is published.
 """
 import bz2
+import contextlib
 import gzip
 import hashlib
+import io
 import lzma
 from dataclasses import dataclass
 
@@ -28,6 +30,7 @@ from pipelines.elements import Line
 
 LINES_PER_CHUNK = 500
 MAX_COMPRESSED_CHUNKS = 8
+BLOCK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -56,12 +59,42 @@ def _is_compressed(path: str) -> bool:
     return CompressionTypes.detect_compression_type(path) != CompressionTypes.UNCOMPRESSED
 
 
-def _open(path: str):
+class _Proving(io.RawIOBase):
+    """The stored bytes, into `digest` as they are read: a file is proved in the pass that cuts it."""
+
+    def __init__(self, raw, digest):
+        self.raw, self.digest = raw, digest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.raw.read(len(buffer))
+        buffer[:len(data)] = data
+        self.digest.update(data)
+        return len(data)
+
+    def drain(self) -> None:
+        """What the reader left after its last line (a decompressor's trailer, say) is stored bytes too."""
+        for block in iter(lambda: self.raw.read(BLOCK), b""):
+            self.digest.update(block)
+
+
+@contextlib.contextmanager
+def _open(path: str, digest=None):
+    """The file's content, decompressed; with `digest` (a hashlib object), its stored bytes, every
+    one of them, go into the digest as well."""
     kind = CompressionTypes.detect_compression_type(path)
     if kind != CompressionTypes.UNCOMPRESSED and kind not in _DECOMPRESSORS:
         raise UnsupportedCompression(f"{kind} compression is not read (only {SUPPORTED_COMPRESSION})")
-    raw = FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED)
-    return _DECOMPRESSORS[kind](raw) if kind in _DECOMPRESSORS else raw
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as raw:
+        source = raw if digest is None else _Proving(raw, digest)
+        if kind in _DECOMPRESSORS:
+            yield _DECOMPRESSORS[kind](source)
+        else:
+            yield source if digest is None else io.BufferedReader(source, BLOCK)
+        if digest is not None:
+            source.drain()
 
 
 def _physical_lines(handle):
@@ -75,10 +108,10 @@ def _content(number: int, raw: bytes) -> bytes:
     return raw.rstrip(b"\r\n")
 
 
-def scan(index: int, path: str, lines_per_chunk: int = LINES_PER_CHUNK) -> tuple[int, list[Chunk]]:
-    """One pass over a file: how many records it holds, and its chunks."""
+def scan(index: int, path: str, lines_per_chunk: int = LINES_PER_CHUNK, digest=None) -> tuple[int, list[Chunk]]:
+    """One pass over a file: how many records it holds, and its chunks (and with `digest`, its stored bytes)."""
     starts, records, offset, number = [], 0, 0, 0
-    with _open(path) as handle:
+    with _open(path, digest) as handle:
         for raw in _physical_lines(handle):
             if number % lines_per_chunk == 0:
                 starts.append((offset, number + 1))

@@ -81,12 +81,12 @@ def _csv_problem(exc: csv.Error) -> str:
 
 
 def scan_csv(index: int, path: str, options: CsvOptions, wanted: list[str], group_by: str | None = None,
-             rows_per_chunk: int = ROWS_PER_CHUNK) -> tuple[int, list[CsvChunk]]:
+             rows_per_chunk: int = ROWS_PER_CHUNK, digest=None) -> tuple[int, list[CsvChunk]]:
     """One pass over a file: how many records it holds (rows, or with `group_by` distinct keys, a
     row without a key or of the wrong width counting as one), and its chunks. Raises `CsvUnreadable`."""
     starts, count, header = [], 0, None
     records = RecordCounter()
-    with _open(path) as handle:
+    with _open(path, digest) as handle:
         for line, offset, fields in _rows(handle, options):
             if header is None:
                 header = tuple(f.strip() for f in fields)

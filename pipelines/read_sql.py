@@ -1,18 +1,20 @@
 """SQL databases in, one element a record: its row and its rows in the persons and charges tables.
 
-The driver lists the record table's keys in order and cuts them into
-ranges of 500; each worker opens its own connection (in `setup`, never
-pickled) and reads its ranges from every table with `key BETWEEN lo AND
-hi`, so the tables are joined where they are read and no personal data
-crosses a shuffle. Only the columns the mapping names are selected.
-Values reach the mapping as text, as a CSV gives them (dates and times in
-ISO 8601), so one mapping language serves every format.
+One worker lists the record table's keys in order and cuts them into
+ranges of 500 (`scan_inputs.SqlLayout`); the ranges are spread, and each
+worker opens its own connection (in `setup`, never pickled) and reads its
+ranges from every table with `key BETWEEN lo AND hi`, so the tables are
+joined where they are read and no personal data crosses a shuffle. Only
+the columns the mapping names are selected. Values reach the mapping as
+text, as a CSV gives them (dates and times in ISO 8601), so one mapping
+language serves every format.
 
-The driver also checks what would make every record wrong (a table or a
-mapped column that is not there, a key that repeats in the record table)
-and digests every selected row in key order for the manifest. Read from a
-database nobody writes to during the run (a replica or a snapshot): a
-table that changes between the driver's pass and the workers' shows as
+The driver only checks the catalogue (a table or a mapped column that is
+not there: `check_database`) and reads no row. The scanning worker checks
+what would make every record wrong (a key that repeats in the record
+table) and digests every selected row in key order for the manifest.
+Read from a database nobody writes to during the run (a replica or a
+snapshot): a table that changes between the scan and the reads shows as
 counts that do not add up, or goes unseen if the counts stay the same.
 """
 import hashlib
@@ -23,7 +25,6 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from pipelines.elements import Row
-from pipelines.read import ReadChunks
 from redaction_rules.row_mapper import cell_text
 from redaction_rules.source_mapping import SourceMapping, TableRef
 
@@ -85,7 +86,7 @@ class SqlChunk:
 @dataclass(frozen=True)
 class Poll:
     """A database read by its `updated_at` column: the records updated after `after` (all of them when
-    None); `latest` is the newest `updated_at` the driver saw among them, the next poll's `after`."""
+    None); `latest` is the newest `updated_at` the worker that scanned them saw, the next poll's `after`."""
     after: str | None
     latest: str | None = None
 
@@ -127,6 +128,20 @@ def reflect(connection, mapping: SourceMapping) -> dict:
             raise SqlUnreadable(f"{ref.table or 'the ' + section + ' query'} lacks the mapped column(s) {', '.join(missing)}")
         sources[section] = source
     return sources
+
+
+def check_database(url: str, mapping: SourceMapping) -> None:
+    """The tables, queries and columns the mapping names are there: found before the job starts,
+    from the database's catalogue alone (no row is read here; the workers scan the records)."""
+    import sqlalchemy as sa
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            reflect(connection, mapping)
+    except sa.exc.SQLAlchemyError as exc:
+        raise SqlUnreadable(f"cannot be read ({type(getattr(exc, 'orig', None) or exc).__name__})") from None
+    finally:
+        engine.dispose()
 
 
 def _in_window(query, mapping: SourceMapping, source, window: Poll | None):
@@ -278,7 +293,7 @@ class SqlRowReader:
         self.engines = {}
 
 
-class _ReadSqlChunk(beam.DoFn):
+class ReadSqlChunk(beam.DoFn):
     def __init__(self):
         self.rows = Metrics.counter("feedshield", "input_lines")
 
@@ -293,7 +308,3 @@ class _ReadSqlChunk(beam.DoFn):
     def teardown(self):
         if hasattr(self, "reader"):
             self.reader.close()
-
-
-def ReadSqlRows(chunks: list[SqlChunk]) -> ReadChunks:  # noqa: N802 (a transform, named as one)
-    return ReadChunks(chunks, _ReadSqlChunk(), Row)

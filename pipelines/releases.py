@@ -165,8 +165,12 @@ class FeedFolder:
             path.chmod(PRIVATE_FILE)
             os.replace(path, target / path.name)
 
-    def place_release(self, folder: Path, number: int) -> None:
-        target = self.release_dir(number)
+    def place_release(self, staging: Path, files: dict[str, Path], number: int) -> None:
+        """Assembled in staging, then moved into `releases/` in one rename: a reader sees all of it or none."""
+        folder, target = staging / "release", self.release_dir(number)
+        for name, where in files.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(where, folder / name)
         target.parent.mkdir(exist_ok=True)
         make_public(folder)
         os.replace(folder, target)

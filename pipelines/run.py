@@ -33,6 +33,7 @@ from ledger.holdings import FULL, INCREMENT, holdings, terms_digest, write_holdi
 from ledger.signing import HeadSigner
 from ledger.store import Ledger, LedgerError, default_url
 from pipelines import exit_codes, logs, publish, stored_files
+from pipelines.digests import sha256_and_lines
 from pipelines.inputs import InputError, InputFile, described, proved, resolve_inputs
 from pipelines.locations import LocationError, check_scheme
 from pipelines.loopback import serve_local_workers_on_loopback
@@ -45,7 +46,7 @@ from pipelines.progress import ProgressWatcher
 from pipelines.read_sql import safe_url
 from pipelines.publish import Publisher
 from pipelines.object_feed import StateMissing, feed_folder
-from pipelines.releases import RUN_RECORD, FeedFolder, file_digests
+from pipelines.releases import RUN_RECORD, FeedFolder
 from pipelines.report import render_report
 from redaction_rules.contract_loader import ContractError, LoadedContract, key_reference, load_contract
 from redaction_rules.engine import EngineConfig, EngineConfigError, ModelUnavailable, check_model, load_engine_config
@@ -57,6 +58,7 @@ from redaction_rules.source_mapping import LoadedMapping, MappingError, load_map
 
 DEFAULT_RUNNER = "FnApiRunner"  # the DirectRunner would first try to download Prism
 RUN_LOG, REPORT, MANIFEST, RETRACTIONS = "run.log", "report.html", "manifest.json", "retractions.jsonl"
+RECIPIENT_MANIFEST = "_recipient_manifest.json"  # the release's manifest.json, as staged
 
 # What to do when a stage fails, by the composite transform Beam names in its error.
 STAGE_HINTS = {
@@ -484,16 +486,18 @@ def publish_release(publisher: Publisher, staging: Path, number: int, manifest: 
                     purpose: str, terms: str, held: dict) -> None:
     """The release folder (feed, retractions, the recipient's manifest) and the run's own record (its
     manifest and report, for withheld/NNNNNN) are made inside staging, then published in steps."""
-    release, record = staging / "release", staging / RUN_RECORD
-    stored_files.move_tree(staging / FEED_DIR, release / FEED_DIR)
-    stored_files.move_file(staging / RETRACTIONS_DIR / shard_name(0, 1), release / RETRACTIONS)
-    stored_files.write_text(release / MANIFEST, json.dumps(recipient_manifest(manifest), indent=2) + "\n")
+    record = staging / RUN_RECORD
+    stored_files.write_text(staging / RECIPIENT_MANIFEST, json.dumps(recipient_manifest(manifest), indent=2) + "\n")
     stored_files.write_text(record / REPORT, report)
     stored_files.write_text(record / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+    # each file of the release by its name there, where it is staged: moved once, straight into place
+    release = {f"{FEED_DIR}/{f['file']}": staging / FEED_DIR / f["file"] for f in manifest["outputs"]["feed"]}
+    release |= {RETRACTIONS: staging / RETRACTIONS_DIR / shard_name(0, 1), MANIFEST: staging / RECIPIENT_MANIFEST}
     # the workers proved the files they wrote; the driver hashes only the manifest it wrote itself
     proved = {f"{FEED_DIR}/{f['file']}": f["sha256"] for f in manifest["outputs"]["feed"]}
     proved.update({f["file"]: f["sha256"] for f in manifest["outputs"]["retractions"]})
-    entry = publish.release_entry(manifest, number, purpose, file_digests(release, proved), terms)
+    files = {name: proved.get(name) or sha256_and_lines(str(where))[0] for name, where in sorted(release.items())}
+    entry = publish.release_entry(manifest, number, purpose, files, terms)
     # retractions first, as the recipient applies them: a record retracted under its old recipient id
     # and sent under its new one is held after the release
     entries = itertools.chain((("retraction", r) for r in publish.read_entries(staging / LEDGER_RETRACTIONS_DIR)),

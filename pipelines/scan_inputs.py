@@ -14,30 +14,43 @@ A file that cannot be read (or a CSV header or Parquet schema without a
 mapped column) fails the job with `InputError`, which names the file and
 the kind of failure; the driver turns it into exit 5, as it would its own.
 """
+import hashlib
+
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
-from pipelines.digests import sha256_and_lines
+from pipelines.digests import hash_into
 from pipelines.elements import Line, Row
-from pipelines.inputs import InputFile, reading
+from pipelines.inputs import InputError, InputFile, reading
 from pipelines.progress import INPUT, Beacon
 from pipelines.read import ReadEach, lines_of, scan
 from pipelines.read_csv import iter_csv_chunk, scan_csv
 from pipelines.read_parquet import iter_parquet_chunk, scan_parquet
+from pipelines.read_sql import Poll, ReadSqlChunk, SqlUnreadable, scan_sql
 from redaction_rules.source_mapping import SourceMapping
 
 PROOFS = "proofs"
 
 
 class FileLayout:
-    """How one format's files are cut (`cut(index, path)` → records, chunks) and their chunks read."""
+    """How one format's inputs are proved and cut (`prove`) and their chunks read (`reader`)."""
     element_type = Line
 
-    def cut(self, index: int, path: str):
-        return scan(index, path)
+    def cut(self, index: int, path: str, digest):
+        """(records, chunks) of the file; every stored byte of it into `digest` (a hashlib object)."""
+        return scan(index, path, digest=digest)
+
+    def prove(self, index: int, path: str) -> tuple[str, int, list, str | None]:
+        """(sha256, records, chunks, the newest `updated_at` where a database is polled)."""
+        digest = hashlib.sha256()
+        records, chunks = self.cut(index, path, digest)
+        return digest.hexdigest(), records, chunks, None
 
     def elements_of(self, chunk):
         return lines_of(chunk)
+
+    def reader(self) -> beam.DoFn:
+        return ReadEach(self.elements_of)
 
 
 class CsvLayout(FileLayout):
@@ -46,8 +59,8 @@ class CsvLayout(FileLayout):
     def __init__(self, mapping: SourceMapping):
         self.options, self.columns, self.group_by = mapping.csv, mapping.columns, mapping.group_by
 
-    def cut(self, index: int, path: str):
-        return scan_csv(index, path, self.options, self.columns, self.group_by)
+    def cut(self, index: int, path: str, digest):
+        return scan_csv(index, path, self.options, self.columns, self.group_by, digest=digest)
 
     def elements_of(self, chunk):
         return iter_csv_chunk(chunk)
@@ -59,39 +72,61 @@ class ParquetLayout(FileLayout):
     def __init__(self, mapping: SourceMapping):
         self.columns, self.group_by = mapping.columns, mapping.group_by
 
-    def cut(self, index: int, path: str):
+    def cut(self, index: int, path: str, digest):
         records, chunks, _ = scan_parquet(index, path, self.columns, self.group_by)
+        hash_into(path, digest)  # the scan read the footer and the key column: the bytes are read apart
         return records, chunks
 
     def elements_of(self, chunk):
         return iter_parquet_chunk(chunk)
 
 
-def layout_of(mapping: SourceMapping | None) -> FileLayout:
-    """The spec's JSON Lines without a mapping; a mapped CSV or Parquet file."""
+class SqlLayout(FileLayout):
+    """A database: cut by key ranges, proved by the digest of every selected row in key order."""
+    element_type = Row
+
+    def __init__(self, mapping: SourceMapping, window: Poll | None):
+        self.mapping, self.window = mapping, window
+
+    def prove(self, index: int, url: str):
+        try:
+            records, chunks, sha256, window = scan_sql(index, url, self.mapping, window=self.window)
+        except SqlUnreadable as exc:
+            raise InputError(f"input {url}: {exc}") from None
+        return sha256, records, chunks, window.latest if window else None
+
+    def reader(self) -> beam.DoFn:
+        return ReadSqlChunk()
+
+
+def layout_of(mapping: SourceMapping | None, window: Poll | None = None) -> FileLayout:
+    """The spec's JSON Lines without a mapping; a mapped CSV or Parquet file, or a database (`window`:
+    when it is polled)."""
     if mapping is None:
         return FileLayout()
+    if mapping.format == "sql":
+        return SqlLayout(mapping, window)
     return {"csv": CsvLayout, "parquet": ParquetLayout}[mapping.format](mapping)
 
 
-def prove_and_cut(layout: FileLayout, index: int, path: str) -> tuple[str, int, list]:
-    """(sha256 of the stored bytes, records, chunks) of one file; InputError when it cannot be read."""
+def prove_and_cut(layout: FileLayout, index: int, path: str) -> tuple[str, int, list, str | None]:
+    """(sha256 of the stored bytes, records, chunks, latest) of one input; InputError when it cannot be read."""
     with reading(path):
-        records, chunks = layout.cut(index, path)
-        return sha256_and_lines(path)[0], records, chunks
+        return layout.prove(index, path)
 
 
-def proved_here(files: list[InputFile], mapping: SourceMapping | None) -> list[InputFile]:
-    """The files proved and cut in this process: for `source check`, which runs where the export is."""
-    layout, proved = layout_of(mapping), []
-    for index, f in enumerate(files):
-        sha256, records, chunks = prove_and_cut(layout, index, f.path)
-        proved.append(InputFile(f.path, sha256, records, tuple(chunks), f.place))
+def proved_here(inputs: list[InputFile], mapping: SourceMapping | None) -> list[InputFile]:
+    """The inputs proved and cut in this process: for `source check`, which runs where the export is."""
+    layout, proved = layout_of(mapping, inputs[0].window if inputs else None), []
+    for index, f in enumerate(inputs):
+        sha256, records, chunks, latest = prove_and_cut(layout, index, f.path)
+        window = Poll(f.window.after, latest) if f.window else None
+        proved.append(InputFile(f.path, sha256, records, tuple(chunks), f.place, window))
     return proved
 
 
 class ProveAndCut(beam.DoFn):
-    """(index, path) in; the file's chunks out, and its proof `(index, sha256, records)` beside them."""
+    """(index, path) in; the input's chunks out, and its proof `(index, sha256, records, latest)` beside them."""
 
     def __init__(self, staging: str, layout: FileLayout):
         self.staging = staging
@@ -103,24 +138,25 @@ class ProveAndCut(beam.DoFn):
 
     def process(self, file):
         index, path = file
-        sha256, records, chunks = prove_and_cut(self.layout, index, path)
+        sha256, records, chunks, latest = prove_and_cut(self.layout, index, path)
         self.records.inc(records)
         self.beacon.add(INPUT, records)
-        yield beam.pvalue.TaggedOutput(PROOFS, (index, sha256, records))
+        yield beam.pvalue.TaggedOutput(PROOFS, (index, sha256, records, latest))
         yield from chunks
 
     def finish_bundle(self):
         self.beacon.flush()
 
 
-class ReadFiles(beam.PTransform):
-    """The elements of every file, and the files' proofs: {"elements": ..., "proofs": ...}."""
+class ReadInputs(beam.PTransform):
+    """The elements of every input (files, or one database), and the inputs' proofs:
+    {"elements": ..., "proofs": ...}."""
 
-    def __init__(self, files: tuple[InputFile, ...], staging: str, mapping: SourceMapping | None = None):
+    def __init__(self, inputs: tuple[InputFile, ...], staging: str, mapping: SourceMapping | None = None):
         super().__init__()
-        self.files = [(index, f.path) for index, f in enumerate(files)]
+        self.files = [(index, f.path) for index, f in enumerate(inputs)]
         self.staging = staging
-        self.layout = layout_of(mapping)
+        self.layout = layout_of(mapping, inputs[0].window if inputs else None)
 
     def expand(self, pbegin):
         scanned = (pbegin
@@ -129,6 +165,5 @@ class ReadFiles(beam.PTransform):
                        PROOFS, main="chunks"))
         elements = (scanned.chunks
                     | "Spread" >> beam.Reshuffle()
-                    | "ReadChunks" >> beam.ParDo(ReadEach(self.layout.elements_of)).with_output_types(
-                        self.layout.element_type))
+                    | "ReadChunks" >> beam.ParDo(self.layout.reader()).with_output_types(self.layout.element_type))
         return {"elements": elements, PROOFS: scanned[PROOFS]}

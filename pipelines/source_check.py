@@ -104,9 +104,7 @@ def command(args: argparse.Namespace, _beam_args: list[str]) -> int:
         print(exc, file=sys.stderr)
         return exit_codes.USAGE
     try:
-        inputs = resolve_inputs(args.input, loaded.mapping)
-        if loaded.mapping.format != "sql":
-            inputs = proved_here(inputs, loaded.mapping)
+        inputs = proved_here(resolve_inputs(args.input, loaded.mapping), loaded.mapping)
     except InputError as exc:
         print(exc, file=sys.stderr)
         return exit_codes.INPUT

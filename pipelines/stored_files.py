@@ -6,7 +6,6 @@ prefix, a move is a copy and a delete per object, and a folder that holds
 nothing does not exist. These helpers give both the same meaning, so that
 the run, the publisher and the ledger's checks are written once.
 """
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -79,21 +78,8 @@ def files_under(folder: Path | Url) -> list[str]:
     return sorted(m.path[len(prefix):] for m in found)
 
 
-def move_file(source: Path | Url, target: Path | Url) -> None:
-    if isinstance(source, Path):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(source, target)
-    else:
-        FileSystems.rename([str(source)], [str(target)])
-
-
-def move_tree(source: Path | Url, target: Path | Url) -> None:
-    """A local folder in one rename; on an object store, object by object (so not at once: the
-    commit marker and `current` say when a release is whole)."""
-    if isinstance(source, Path):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(source, target)
-        return
+def move_tree(source: Url, target: Url) -> None:
+    """Object by object, so not at once (a local folder moves in one `os.replace`)."""
     names = files_under(source)
     if names:
         FileSystems.rename([str(source / n) for n in names], [str(target / n) for n in names])

@@ -10,7 +10,7 @@ def test_benchmark_runs_and_writes_every_figure(tmp_path, capsys):
     figures = json.loads(out.read_text())
     stages = {s["stage"]: s for s in figures["results"][0]["stages"]}
     assert set(stages) == {"passthrough", "bare_ner_1p", "bare_ner_2p", "presidio_alone",
-                           "feedshield_1w", "feedshield_2w", "feedshield_no_narrative",
+                           "feedshield_1w", "feedshield_2w", "feedshield_portable", "feedshield_no_narrative",
                            *(f"read_{kind}_{side}" for kind in ("csv", "parquet", "sqlite")
                              for side in ("plain_beam", "feedshield")), "ledger_write", "risk_gate", "increment_1pct"}
     assert stages["increment_1pct"]["records"] == 40
@@ -18,6 +18,7 @@ def test_benchmark_runs_and_writes_every_figure(tmp_path, capsys):
     assert stages["presidio_alone"]["records"] == 3
     assert all(s["records_per_s"] > 0 and s["peak_rss_mb"] > 0 for s in stages.values())
     assert stages["feedshield_2w"]["processes"] > 1
+    assert stages["feedshield_portable"]["processes"] > 2  # the driver, the job server, the worker pool
     assert set(figures["results"][0]["ratios"]) >= {"feedshield_2w_over_presidio", "feedshield_2w_over_bare_ner_2p",
                                                      "no_narrative_over_passthrough", "read_csv_over_plain_beam",
                                                      "read_parquet_over_plain_beam", "read_sqlite_over_plain_beam",
@@ -50,10 +51,13 @@ def test_the_stage_breakdown_times_every_step_and_recognizer(capsys):
         assert step in out
 
 
-def test_driver_growth_compares_the_two_worker_runs_driver_across_sizes():
+def test_driver_growth_compares_each_runs_driver_across_sizes():
     from bench.run import driver_growth
-    run = lambda cpu, mb: {"stages": [{"stage": "feedshield_2w", "driver_cpu_s": cpu, "driver_peak_mb": mb}]}  # noqa: E731
+    run = lambda cpu, mb: {"stages": [{"stage": "feedshield_2w", "driver_cpu_s": cpu, "driver_peak_mb": mb},  # noqa: E731
+                                      {"stage": "feedshield_portable", "driver_cpu_s": cpu / 2, "driver_peak_mb": mb}]}
     growth = driver_growth([run(4.0, 300.0), run(5.0, 330.0)])
     assert growth == {"driver peak memory growth (feedshield_2w)": 330 / 300 - 1,
-                      "driver CPU time growth (feedshield_2w)": 0.25}
+                      "driver CPU time growth (feedshield_2w)": 0.25,
+                      "driver peak memory growth (feedshield_portable)": 330 / 300 - 1,
+                      "driver CPU time growth (feedshield_portable)": 0.25}
     assert driver_growth([run(4.0, 300.0), {"stages": []}]) == {}

@@ -77,3 +77,54 @@ def test_the_workers_proof_is_the_files_digest_and_record_count(tmp_path, capsys
         ("b.jsonl.gz", 25, hashlib.sha256((exports / "b.jsonl.gz").read_bytes()).hexdigest())]
     assert manifest["counts"]["input_records"] == 65
 
+
+
+def test_a_worker_proves_and_cuts_each_file_in_one_read(tmp_path):
+    """The digest is taken from the bytes the scan reads: one open of each file, whatever its format."""
+    import bz2
+    from pipelines.scan_inputs import CsvLayout, FileLayout, prove_and_cut
+    from redaction_rules.source_mapping import SOURCES_DIR, load_mapping
+    fixtures.write(40, 4, tmp_path / "plain.jsonl")
+    raw = (tmp_path / "plain.jsonl").read_bytes()
+    (tmp_path / "zipped.jsonl.gz").write_bytes(gzip.compress(raw.replace(b"\n", b"\n\n", 3)))
+    (tmp_path / "zipped.jsonl.bz2").write_bytes(bz2.compress(raw))
+    nypd = load_mapping(SOURCES_DIR / "nypd-arrests.yaml").mapping
+    csv = tmp_path / "arrests.csv"
+    csv.write_text(",".join(nypd.columns) + "\n" + "".join(
+        ",".join(f'"{n}\n{c}"' if c == nypd.columns[-1] else str(n) for c in nypd.columns) + "\n"
+        for n in range(30)), encoding="utf-8")
+    layouts = [(tmp_path / "plain.jsonl", FileLayout()), (tmp_path / "zipped.jsonl.gz", FileLayout()),
+               (tmp_path / "zipped.jsonl.bz2", FileLayout()), (csv, CsvLayout(nypd))]
+    for path, layout in layouts:
+        (sha256, records, chunks, _), opened = _opened_during(lambda: prove_and_cut(layout, 0, str(path)))
+        assert sha256 == hashlib.sha256(path.read_bytes()).hexdigest(), path.name
+        assert records and chunks, path.name
+        assert opened.count(str(path)) == 1, (path.name, opened)
+
+
+def test_the_driver_reads_no_row_of_a_database_input(tmp_path):
+    """The driver checks the catalogue; listing keys, digesting rows and reading them is the workers'."""
+    import sqlalchemy as sa
+    from fixtures.pars_sql import write_pars_sql
+    from redaction_rules.source_mapping import SOURCES_DIR
+    url = f"sqlite:///{tmp_path / 'pars.db'}"
+    write_pars_sql(25, 5, url)
+    statements = []
+
+    def seen(conn, cursor, statement, *_):
+        statements.append(" ".join(statement.split()).upper())
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", seen)
+    try:
+        request = RunRequest(contract=str(ICE), input=url, output=str(tmp_path / "out"), as_of=date(2018, 6, 30),
+                             mapping=str(SOURCES_DIR / "pars-sql.yaml"))
+        checked = preflight(request)
+        assert isinstance(checked, Checked), checked
+        plan = Plan(inputs=checked.inputs, contract=checked.loaded.contract, key=None, engine=load_engine_config(),
+                    schema=record_schema(), staging=str(tmp_path / "staging"), mapping=checked.mapping.mapping)
+        build(beam.Pipeline(options=beam_options([])), plan)
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", seen)
+    assert statements  # the catalogue was asked
+    reads = [s for s in statements if s.startswith("SELECT") and "SQLITE_" not in s and "LIMIT 0" not in s]
+    assert not reads, reads
+    assert checked.total is None and checked.inputs[0].sha256 is None

@@ -162,7 +162,7 @@ def test_a_full_disk_while_publishing_leaves_the_last_release_and_the_next_run_c
     out = _copy(one_release, tmp_path)
     before = release_files(out)
 
-    def full(self, folder, number):
+    def full(self, staging, files, number):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     with monkeypatch.context() as patch:
