@@ -8,36 +8,19 @@ waits, as it does on a cluster, and its own CPU time and peak memory are feedshi
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
+from tools.loopback import NotListening, free_port, wait_for_port
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(port: int, process: subprocess.Popen, log: Path, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"a portable service did not start; see {log}")
-            time.sleep(0.2)
 
 
 @contextlib.contextmanager
 def portable_services(folder: Path):
     """The Beam flags of a PortableRunner job on a job server and a worker pool started here."""
     folder.mkdir(parents=True, exist_ok=True)
-    job_port, pool_port = _free_port(), _free_port()
+    job_port, pool_port = free_port(), free_port()
     started = []
     # the pool starts each SDK worker as `python`: this environment's, which has feedshield and its models
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
@@ -49,7 +32,10 @@ def portable_services(folder: Path):
             process = subprocess.Popen([sys.executable, "-m", module, flag, str(port)], cwd=folder, env=env,
                                        stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
             started.append(process)
-            _wait_for(port, process, log)
+            try:
+                wait_for_port(port, process, seconds=120)
+            except NotListening as e:
+                raise RuntimeError(f"a portable service did not start ({e}); see {log}") from None
         yield ["--runner=PortableRunner", f"--job_endpoint=localhost:{job_port}", "--environment_type=EXTERNAL",
                f"--environment_config=localhost:{pool_port}"]
     finally:

@@ -8,10 +8,8 @@ would reach its bucket; nothing in feedshield is replaced.
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import uuid
 
 import pytest
@@ -20,6 +18,7 @@ from pipelines import exit_codes
 from pipelines.cli import main
 from redaction_rules.contract_loader import CONTRACTS_DIR
 from tests.conftest import REPO, two_exports
+from tools.loopback import NotListening, free_port, wait_for_port
 
 boto3 = pytest.importorskip("boto3", reason="the S3 file system comes with feedshield[aws] (pip install -e '.[test]')")
 pytest.importorskip("moto.server", reason="the S3 server for these tests comes with moto[server] (the test extra)")
@@ -30,28 +29,17 @@ CREDENTIALS = {"AWS_ACCESS_KEY_ID": "feedshield-test", "AWS_SECRET_ACCESS_KEY": 
                "AWS_DEFAULT_REGION": "us-east-1"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def endpoint():
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-c", "from moto.server import main; main()", "-H", "127.0.0.1",
                                "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env={**os.environ, **CREDENTIALS})
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("the S3 server (moto) did not start on loopback")
-            time.sleep(0.2)
+    try:
+        wait_for_port(port, server)
+    except NotListening as e:
+        server.kill()
+        pytest.fail(f"the S3 server (moto) did not start on loopback: {e}")
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

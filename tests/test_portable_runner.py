@@ -12,12 +12,10 @@ writes it, for a full release and an increment.
 """
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import sysconfig
 import tarfile
-import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +25,7 @@ from pipelines import exit_codes
 from redaction_rules.contract_loader import CONTRACTS_DIR
 from tests.conftest import AUDIT_KEY
 from tests.run_folders import release_files
+from tools.loopback import NotListening, free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[1]
 ICE = CONTRACTS_DIR / "ice-pars-2009.yaml"
@@ -51,22 +50,11 @@ exec python -m apache_beam.runners.worker.worker_pool_main --service_port="$POOL
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("localhost", 0))
-        return s.getsockname()[1]
-
-
 def _wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{process.args[0]} ended early:\n{log.read_text()[-3000:]}")
-        with socket.socket() as s:
-            if s.connect_ex(("localhost", port)) == 0:
-                return
-        time.sleep(0.2)
-    pytest.fail(f"nothing listens on port {port}:\n{log.read_text()[-3000:]}")
+    try:
+        wait_for_port(port, process)
+    except NotListening as e:
+        pytest.fail(f"{process.args[0]}: {e}:\n{log.read_text()[-3000:]}")
 
 
 def _namespace_prefix() -> list[str]:
@@ -134,7 +122,7 @@ def portable(tmp_path):
     venv = _worker_env(tmp_path, _sdist(tmp_path))
     shared = tmp_path / "shared"
     shared.mkdir()
-    job_port, pool_port = _free_port(), _free_port()
+    job_port, pool_port = free_port(), free_port()
     job_log, pool_log = tmp_path / "job.log", tmp_path / "pool.log"
     deps = sysconfig.get_paths()["purelib"]
     env = {**os.environ, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "POOL_PORT": str(pool_port),
