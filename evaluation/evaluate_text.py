@@ -20,9 +20,13 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines import exit_codes
 from evaluation.person_mentions import removed_mentions, render as render_mentions
+
+if TYPE_CHECKING:
+    from redaction_rules.engine import Engine
 
 FOCUS = ("PERSON", "STREET_ADDRESS", "PHONE_NUMBER", "NRP", "GPE")
 
