@@ -48,6 +48,8 @@ setup(
         "regex==2026.11.15",
         # the phone regions named in engine.yaml are checked against its list
         "phonenumbers==9.0.43",
+        # seek points into gzip exports, so that their chunks are read in parallel without decompressing from the start
+        "indexed_gzip==1.10.3",
         # a live progress bar on a terminal
         "tqdm==4.70.1",
         # shell completion from the argparse parser (feedshield completion bash|zsh|tcsh)

@@ -4,9 +4,11 @@ Files are cut into chunks of lines where they land (`scan_inputs`), so that
 only the small chunk descriptions cross a shuffle: each worker then reads
 its chunks and streams every line through the fused stages that follow.
 Shuffling the lines themselves would make the runner hold the whole input
-in memory. A compressed file cannot be entered in the middle, so a chunk
-of one is reached by decompressing from the start; its chunks are fewer
-and larger to bound that cost.
+in memory. A gzip file is entered in the middle at the seek points its
+scan recorded (`gzip_index`), so its chunks are as many as a plain
+file's; a bz2 or xz file cannot be, so a chunk of one is reached by
+decompressing from the start, and its chunks are fewer and larger to
+bound that cost.
 
 Compressed files are read with Python's own `gzip`, `bz2` and `lzma`, not
 Beam's `CompressedFile`: Beam's stops quietly where a truncated file ends,
@@ -27,6 +29,7 @@ from apache_beam.io.filesystems import CompressionTypes, FileSystems
 from apache_beam.metrics import Metrics
 
 from pipelines.elements import Line
+from pipelines.gzip_index import SeekPoints
 
 LINES_PER_CHUNK = 500
 MAX_COMPRESSED_CHUNKS = 8
@@ -36,12 +39,14 @@ BLOCK = 1 << 20
 @dataclass(frozen=True)
 class Chunk:
     """`lines` physical lines of file `index`, the first one numbered `first_line`,
-    starting at byte `offset` of the (decompressed) content."""
+    starting at byte `offset` of the (decompressed) content; `seek_points`: the index to enter
+    a gzip file there by (`gzip_index`)."""
     index: int
     path: str
     offset: int
     first_line: int
     lines: int
+    seek_points: str | None = None
 
 
 BOM = b"\xef\xbb\xbf"
@@ -97,6 +102,27 @@ def _open(path: str, digest=None):
             source.drain()
 
 
+@contextlib.contextmanager
+def open_at(path: str, offset: int, seek_points: str | None, points: SeekPoints | None):
+    """The content of a file from byte `offset` on: through its seek points where it has them."""
+    if seek_points:
+        with (points or SeekPoints()).open_at(path, seek_points, offset) as handle:
+            yield handle
+        return
+    with _open(path) as handle:
+        if offset:
+            handle.seek(offset)  # a compressed file decompresses up to here
+        yield handle
+
+
+def thinned(path: str, starts: list, indexed: bool) -> list:
+    """Where chunks start, fewer of them for a compressed file without seek points: each such chunk
+    decompresses from the file's start."""
+    if _is_compressed(path) and not indexed and len(starts) > MAX_COMPRESSED_CHUNKS:
+        return starts[::-(-len(starts) // MAX_COMPRESSED_CHUNKS)]
+    return starts
+
+
 def _physical_lines(handle):
     return iter(handle.readline, b"")
 
@@ -108,8 +134,10 @@ def _content(number: int, raw: bytes) -> bytes:
     return raw.rstrip(b"\r\n")
 
 
-def scan(index: int, path: str, lines_per_chunk: int = LINES_PER_CHUNK, digest=None) -> tuple[int, list[Chunk]]:
-    """One pass over a file: how many records it holds, and its chunks (and with `digest`, its stored bytes)."""
+def scan(index: int, path: str, lines_per_chunk: int = LINES_PER_CHUNK, digest=None,
+         indexed: bool = False) -> tuple[int, list[Chunk]]:
+    """One pass over a file: how many records it holds, and its chunks (and with `digest`, its stored
+    bytes); `indexed`: the file will have seek points, so its chunks need not be fewer."""
     starts, records, offset, number = [], 0, 0, 0
     with _open(path, digest) as handle:
         for raw in _physical_lines(handle):
@@ -118,19 +146,15 @@ def scan(index: int, path: str, lines_per_chunk: int = LINES_PER_CHUNK, digest=N
             number += 1
             offset += len(raw)
             records += bool(_content(number, raw).strip())
-    if _is_compressed(path) and len(starts) > MAX_COMPRESSED_CHUNKS:
-        step = -(-len(starts) // MAX_COMPRESSED_CHUNKS)
-        starts = starts[::step]
+    starts = thinned(path, starts, indexed)
     bounds = [first for _, first in starts[1:]] + [number + 1]
     chunks = [Chunk(index, path, off, first, end - first) for (off, first), end in zip(starts, bounds)]
     return records, chunks
 
 
-def iter_chunk(chunk: Chunk):
+def iter_chunk(chunk: Chunk, points: SeekPoints | None = None):
     """(line number, raw bytes) of every non-blank line of a chunk; blank lines are not records."""
-    with _open(chunk.path) as handle:
-        if chunk.offset:
-            handle.seek(chunk.offset)  # a compressed file decompresses up to here
+    with open_at(chunk.path, chunk.offset, chunk.seek_points, points) as handle:
         for number, raw in enumerate(_physical_lines(handle), start=chunk.first_line):
             if number >= chunk.first_line + chunk.lines:
                 break
@@ -160,20 +184,23 @@ class RecordCounter:
         return self.alone + len(self.keys)
 
 
-def lines_of(chunk: Chunk):
-    for number, raw in iter_chunk(chunk):
+def lines_of(chunk: Chunk, points: SeekPoints | None = None):
+    for number, raw in iter_chunk(chunk, points):
         yield Line((chunk.index, number), raw)
 
 
 class ReadEach(beam.DoFn):
-    """The elements of each chunk, as `elements_of(chunk)` reads them where the chunk lands."""
+    """The elements of each chunk, as `elements_of(chunk, points)` reads them where the chunk lands."""
 
     def __init__(self, elements_of):
         self.elements_of = elements_of
         self.lines = Metrics.counter("feedshield", "input_lines")
 
+    def setup(self):
+        self.points = SeekPoints()
+
     def process(self, chunk):
-        for element in self.elements_of(chunk):
+        for element in self.elements_of(chunk, self.points):
             self.lines.inc()
             yield element
 

@@ -17,7 +17,8 @@ import csv
 from dataclasses import dataclass
 
 from pipelines.elements import Row
-from pipelines.read import BOM, MAX_COMPRESSED_CHUNKS, RecordCounter, _is_compressed, _open
+from pipelines.gzip_index import SeekPoints
+from pipelines.read import BOM, RecordCounter, _open, open_at, thinned
 from redaction_rules.source_mapping import CsvOptions
 
 ROWS_PER_CHUNK = 500
@@ -38,6 +39,7 @@ class CsvChunk:
     header: tuple[str, ...]
     wanted: tuple[str, ...]
     options: CsvOptions
+    seek_points: str | None = None  # the index to enter a gzip file at `offset` by (`gzip_index`)
 
 
 def _rows(handle, options: CsvOptions, line: int = 1, offset: int = 0):
@@ -81,7 +83,7 @@ def _csv_problem(exc: csv.Error) -> str:
 
 
 def scan_csv(index: int, path: str, options: CsvOptions, wanted: list[str], group_by: str | None = None,
-             rows_per_chunk: int = ROWS_PER_CHUNK, digest=None) -> tuple[int, list[CsvChunk]]:
+             rows_per_chunk: int = ROWS_PER_CHUNK, digest=None, indexed: bool = False) -> tuple[int, list[CsvChunk]]:
     """One pass over a file: how many records it holds (rows, or with `group_by` distinct keys, a
     row without a key or of the wrong width counting as one), and its chunks. Raises `CsvUnreadable`."""
     starts, count, header = [], 0, None
@@ -101,22 +103,18 @@ def scan_csv(index: int, path: str, options: CsvOptions, wanted: list[str], grou
             records.add(fields[key] if key is not None and len(fields) == len(header) else None)
     if header is None:
         raise CsvUnreadable("line 1: no header row")
-    if _is_compressed(path) and len(starts) > MAX_COMPRESSED_CHUNKS:
-        step = -(-len(starts) // MAX_COMPRESSED_CHUNKS)
-        starts = starts[::step]
+    starts = thinned(path, starts, indexed)
     ends = [first for _, _, first in starts[1:]] + [count]
     chunks = [CsvChunk(index, path, offset, line, end - first, header, tuple(wanted), options)
               for (offset, line, first), end in zip(starts, ends)]
     return records.count, chunks
 
 
-def iter_csv_chunk(chunk: CsvChunk):
+def iter_csv_chunk(chunk: CsvChunk, points: SeekPoints | None = None):
     """A `Row` for each row of the chunk, with only the wanted columns."""
     positions = [(name, chunk.header.index(name)) for name in chunk.wanted]
     width = len(chunk.header)
-    with _open(chunk.path) as handle:
-        if chunk.offset:
-            handle.seek(chunk.offset)
+    with open_at(chunk.path, chunk.offset, chunk.seek_points, points) as handle:
         for n, (line, _, fields) in enumerate(_rows(handle, chunk.options, chunk.first_line, chunk.offset)):
             if n >= chunk.rows:
                 return

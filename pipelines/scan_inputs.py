@@ -8,19 +8,23 @@ on a worker, so that the driver only lists the files and never reads a
 record: on a cluster the driver may not even see them. Files are spread
 over the workers, and the chunks are reshuffled so that the reading of
 one large file is spread too; only chunk descriptions and proofs cross
-the shuffle.
+the shuffle. A gzip file's seek points are written beside the proof
+(`gzip_index`), so that its chunks are entered in the middle too.
 
 A file that cannot be read (or a CSV header or Parquet schema without a
 mapped column) fails the job with `InputError`, which names the file and
 the kind of failure; the driver turns it into exit 5, as it would its own.
 """
+import dataclasses
 import hashlib
 
 import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from pipelines.digests import hash_into
 from pipelines.elements import Line, Row
+from pipelines import gzip_index
 from pipelines.inputs import InputError, InputFile, reading
 from pipelines.progress import INPUT, Beacon
 from pipelines.read import ReadEach, lines_of, scan
@@ -36,18 +40,25 @@ class FileLayout:
     """How one format's inputs are proved and cut (`prove`) and their chunks read (`reader`)."""
     element_type = Line
 
-    def cut(self, index: int, path: str, digest):
-        """(records, chunks) of the file; every stored byte of it into `digest` (a hashlib object)."""
-        return scan(index, path, digest=digest)
+    def cut(self, index: int, path: str, digest, indexed: bool):
+        """(records, chunks) of the file; every stored byte of it into `digest` (a hashlib object);
+        `indexed`: the file will have seek points."""
+        return scan(index, path, digest=digest, indexed=indexed)
 
-    def prove(self, index: int, path: str) -> tuple[str, int, list, str | None]:
-        """(sha256, records, chunks, the newest `updated_at` where a database is polled)."""
+    def prove(self, index: int, path: str, seek_folder: str | None = None) -> tuple[str, int, list, str | None]:
+        """(sha256, records, chunks, the newest `updated_at` where a database is polled); a gzip
+        file cut in several chunks gets its seek points in `seek_folder`, where one is given."""
         digest = hashlib.sha256()
-        records, chunks = self.cut(index, path, digest)
+        indexed = seek_folder is not None and gzip_index.indexable(path)
+        records, chunks = self.cut(index, path, digest, indexed)
+        if indexed and len(chunks) > 1:
+            points = FileSystems.join(seek_folder, f"{index}.zran")
+            gzip_index.write_index(path, points)
+            chunks = [dataclasses.replace(chunk, seek_points=points) for chunk in chunks]
         return digest.hexdigest(), records, chunks, None
 
-    def elements_of(self, chunk):
-        return lines_of(chunk)
+    def elements_of(self, chunk, points):
+        return lines_of(chunk, points)
 
     def reader(self) -> beam.DoFn:
         return ReadEach(self.elements_of)
@@ -59,11 +70,11 @@ class CsvLayout(FileLayout):
     def __init__(self, mapping: SourceMapping):
         self.options, self.columns, self.group_by = mapping.csv, mapping.columns, mapping.group_by
 
-    def cut(self, index: int, path: str, digest):
-        return scan_csv(index, path, self.options, self.columns, self.group_by, digest=digest)
+    def cut(self, index: int, path: str, digest, indexed: bool):
+        return scan_csv(index, path, self.options, self.columns, self.group_by, digest=digest, indexed=indexed)
 
-    def elements_of(self, chunk):
-        return iter_csv_chunk(chunk)
+    def elements_of(self, chunk, points):
+        return iter_csv_chunk(chunk, points)
 
 
 class ParquetLayout(FileLayout):
@@ -72,12 +83,12 @@ class ParquetLayout(FileLayout):
     def __init__(self, mapping: SourceMapping):
         self.columns, self.group_by = mapping.columns, mapping.group_by
 
-    def cut(self, index: int, path: str, digest):
+    def cut(self, index: int, path: str, digest, indexed: bool):
         records, chunks, _ = scan_parquet(index, path, self.columns, self.group_by)
         hash_into(path, digest)  # the scan read the footer and the key column: the bytes are read apart
         return records, chunks
 
-    def elements_of(self, chunk):
+    def elements_of(self, chunk, points):
         return iter_parquet_chunk(chunk)
 
 
@@ -88,7 +99,7 @@ class SqlLayout(FileLayout):
     def __init__(self, mapping: SourceMapping, window: Poll | None):
         self.mapping, self.window = mapping, window
 
-    def prove(self, index: int, url: str):
+    def prove(self, index: int, url: str, seek_folder: str | None = None):
         try:
             records, chunks, sha256, window = scan_sql(index, url, self.mapping, window=self.window)
         except SqlUnreadable as exc:
@@ -109,10 +120,11 @@ def layout_of(mapping: SourceMapping | None, window: Poll | None = None) -> File
     return {"csv": CsvLayout, "parquet": ParquetLayout}[mapping.format](mapping)
 
 
-def prove_and_cut(layout: FileLayout, index: int, path: str) -> tuple[str, int, list, str | None]:
+def prove_and_cut(layout: FileLayout, index: int, path: str,
+                  seek_folder: str | None = None) -> tuple[str, int, list, str | None]:
     """(sha256 of the stored bytes, records, chunks, latest) of one input; InputError when it cannot be read."""
     with reading(path):
-        return layout.prove(index, path)
+        return layout.prove(index, path, seek_folder)
 
 
 def proved_here(inputs: list[InputFile], mapping: SourceMapping | None) -> list[InputFile]:
@@ -138,7 +150,8 @@ class ProveAndCut(beam.DoFn):
 
     def process(self, file):
         index, path = file
-        sha256, records, chunks, latest = prove_and_cut(self.layout, index, path)
+        sha256, records, chunks, latest = prove_and_cut(
+            self.layout, index, path, FileSystems.join(self.staging, gzip_index.SEEK_POINTS_DIR))
         self.records.inc(records)
         self.beacon.add(INPUT, records)
         yield beam.pvalue.TaggedOutput(PROOFS, (index, sha256, records, latest))
