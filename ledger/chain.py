@@ -24,8 +24,12 @@ class Entry(NamedTuple):
     entry_hash: str
 
 
+# one encoder for every entry: `json.dumps` with options builds a new one per call, a third of its cost
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def canonical(body: dict) -> str:
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return _CANONICAL.encode(body)
 
 
 def entry_hash(feed: str, seq: int, kind: str, release: int, body: str, prev_hash: str) -> str:
