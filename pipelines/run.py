@@ -35,6 +35,7 @@ from ledger.store import Ledger, LedgerError, default_url
 from pipelines import exit_codes, logs, publish, stored_files
 from pipelines.digests import sha256_and_lines
 from pipelines.inputs import InputError, InputFile, described, proved, resolve_inputs
+from pipelines.job_streams import runner_for
 from pipelines.locations import LocationError, check_scheme
 from pipelines.loopback import serve_local_workers_on_loopback
 from pipelines.options import RunRequest
@@ -260,7 +261,7 @@ def _stage_ms(result) -> dict[str, int]:
 
 def run_pipeline(plan: Plan, staging, options: PipelineOptions, total: int | None, every: float) -> Tallies:
     """`staging`: `plan.staging` as a `Path` or a `Url`, where the workers left their counts."""
-    pipeline = beam.Pipeline(options=options)
+    pipeline = beam.Pipeline(runner=runner_for(options), options=options)
     build(pipeline, plan)
     with logs.quiet_worker_output() as console, \
             ProgressWatcher(plan.staging, total, console, every, logs.logger()) as watcher:
