@@ -24,6 +24,22 @@ def test_names_of_every_origin_from_the_census_in_capitals_and_lower_case(text, 
     assert ("PERSON", name) in found(PersonNameRecognizer(), text)
 
 
+@pytest.mark.parametrize("text,name", [("Shri R.P. Gupta, Advocate for respondents", "R.P. Gupta"),
+                                       ("Counsel Shri A.K.Nirankari for the State", "A.K.Nirankari"),
+                                       ("Off. J. Smith arrived on location", "J. Smith"),
+                                       ("DET R.K. JONES ARRIVED", "R.K. JONES"),
+                                       ("Sri B.Vijaysen Reddy for the appellant", "B.Vijaysen Reddy")])
+def test_dotted_initials_make_a_name_of_the_surname_after_them(text, name):
+    assert ("PERSON", name) in found(PersonNameRecognizer(), text)
+
+
+@pytest.mark.parametrize("text", ["took him to U.S. Customs at the airport", "mailed to P.O. Box 12",
+                                  "fled on W. Girard toward Broad", "fled east on E. Allegheny Ave",
+                                  "the I.C.E. Agents came at 5 P.M. Officers stayed"])
+def test_dotted_initials_before_an_ordinary_word_or_a_street_are_no_name(text):
+    assert found(PersonNameRecognizer(), text) == []
+
+
 def test_person_names_need_two_words_or_a_title():
     assert found(PersonNameRecognizer(), "Will you ask the Price desk? Young people. A lone period . here") == []
 

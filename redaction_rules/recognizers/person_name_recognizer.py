@@ -25,6 +25,13 @@ Yefimov"), and what follows a phrase that introduces a name ("my name is
 borna jerković", "identified herself as Ludmiła", "Name: Nayla Montero"),
 up to three words that are capitalised or rare, stopping at a common word.
 
+Initials written with a dot make a name of the word after them ("R.P.
+Gupta", "J. Smith", "A.K.Nirankari"): a known name, or in mixed case a
+capitalised word English hardly uses, that is no street word, no place and
+not followed by a street word ("U.S. Customs" and "P.O. Box" stay, being
+ordinary words). A lone N., S., E. or W. is a street's direction ("W.
+Girard", "N. Broad"), not an initial.
+
 Three forms of the text itself: a known name in the possessive is a name
 alone ("Garcia's brother"; not "Macy's"), a quoted nickname between two names is part of the
 name (`Luis "Flaco" Ortega`), and after a personal title (Mr, Mrs, Ms,
@@ -47,6 +54,7 @@ _CUE = re.compile(
     re.IGNORECASE)
 _CUE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _STREET_WORDS = frozenset(STREET_SUFFIXES)
+_COMPASS = frozenset("NSEW")  # "W. Girard", "N. Broad": one of these alone before a word is a street's direction
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*\.?|\S")
 # After a personal title any capitalised word is a surname ("Mrs. May", "Mr. Will"), but these ("MR AND MRS").
 _NOT_AFTER_TITLE = frozenset({"and", "or", "the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "by",
@@ -68,6 +76,7 @@ class PersonNameRecognizer(EntityRecognizer):
         self._names, self._first_names, self._lone_names = lists["names"], lists["first_names"], lists["lone_names"]
         # English words as common as RARE_PAIR_MAX_ZIPF and LONE_NAME_MAX_ZIPF or more
         self._ordinary_english, self._common_english = lists["ordinary_english"], lists["common_english"]
+        self._places = lists["places"]
 
     def _is_name(self, token: str, caseless: bool) -> bool:
         word = without_possessive(token.rstrip("."))
@@ -122,6 +131,24 @@ class PersonNameRecognizer(EntityRecognizer):
         return (tokens[i].group().lower() in self._first_names and word[0].isupper() and not word.isupper()
                 and word.isalpha() and word.lower() not in STOP_WORDS and word.lower() not in _STREET_WORDS)
 
+    @staticmethod
+    def _initials(tokens, i: int, j: int) -> int:
+        """How many of tokens i..j-1, from i, are initials written with a dot ("R.", "P.")."""
+        n = i
+        while n < j and len(tokens[n].group()) == 2 and tokens[n].group()[1] == "." and tokens[n].group()[0].isupper():
+            n += 1
+        return n - i
+
+    def _after_initials(self, tokens, j: int, caseless: bool) -> bool:
+        """The word after a run of dotted initials is a surname: known, or (in mixed case) rare, and no street or place."""
+        if j >= len(tokens):
+            return False
+        word = without_possessive(tokens[j].group().rstrip("."))
+        after = tokens[j + 1].group().rstrip(".").lower() if j + 1 < len(tokens) else ""
+        if len(word) < 2 or word.lower() in _STREET_WORDS or after in _STREET_WORDS or word.lower() in self._places:
+            return False
+        return self._is_name(word, caseless) or (not caseless and self._rare_capitalised(word))
+
     def _lone_name(self, tokens, i: int) -> bool:
         word = tokens[i].group()
         after = tokens[i + 1].group().rstrip(".").lower() if i + 1 < len(tokens) else ""
@@ -168,6 +195,15 @@ class PersonNameRecognizer(EntityRecognizer):
             before = tokens[i - 1].group().rstrip(".").lower() if i else ""
             if words == 1 and not caseless and j < len(tokens) and self._surname_after(tokens, i, j):
                 j, words = j + 1, 2
+            initials = self._initials(tokens, i, j)
+            if initials and words <= 1 and not (initials == 1 and tokens[i].group()[0] in _COMPASS):
+                # "R.P. Gupta", "G.S. Ahluwalia J.": dotted initials and one surname, known or rare
+                if initials == j - i and self._after_initials(tokens, j, caseless):
+                    j, words = j + 1, 2
+                    while j < len(tokens) and self._is_name(tokens[j].group(), caseless):  # "B.Vijaysen Reddy"
+                        j += 1
+                elif words == 1 and self._after_initials(tokens, i + initials, caseless):
+                    words = 2
             token = tokens[i].group()
             possessive = words == 1 and j == i + 1 and not caseless and without_possessive(token) != token
             if (words >= 2 or (words == 1 and before in NAME_TITLES) or possessive
