@@ -26,8 +26,9 @@ class WholeJobServiceHandle(JobServiceHandle):
             self.timeout = timeout
 
 
-def runner_for(options: PipelineOptions) -> PipelineRunner | str:
-    """The runner the options name; a portable one watches its job through `WholeJobServiceHandle`."""
+def runner_for(options: PipelineOptions) -> PipelineRunner:
+    """The runner the options name (a name, or a runner object); a portable one watches its job
+    through `WholeJobServiceHandle`."""
     name = options.view_as(StandardOptions).runner
     runner = create_runner(name) if isinstance(name, str) else name
     if isinstance(runner, PortableRunner):
