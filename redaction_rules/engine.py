@@ -19,6 +19,7 @@ from presidio_analyzer import predefined_recognizers as presidio_predefined
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 
 from redaction_rules.address_blocks import with_address_blocks
+from redaction_rules.name_neighbours import with_name_neighbours
 from redaction_rules.name_repeats import with_repeated_names
 from redaction_rules.recognizers import REGISTRY
 from redaction_rules.yaml_document import YamlRefused, parse_yaml
@@ -273,7 +274,7 @@ class Engine:
         language = self.config.language
         warming, self.warm_up_texts = self.warm_up_texts > 0, self.warm_up_texts - len(texts)
         with nullcontext() if warming else self.nlp_engine.nlp[language].memory_zone():
-            return [with_address_blocks(text, with_repeated_names(text, self.analyzer.analyze(
-                        text, language, nlp_artifacts=artifacts)))
+            return [with_address_blocks(text, with_repeated_names(text, with_name_neighbours(text, self.analyzer.analyze(
+                        text, language, nlp_artifacts=artifacts))))
                     for text, artifacts in self.nlp_engine.process_batch(
                         texts, language, batch_size=self.config.batch_size)]

@@ -84,5 +84,19 @@ def test_names_by_the_form_of_the_text(text, name):
     assert ("PERSON", name) in found(PersonNameRecognizer(), text)
 
 
+@pytest.mark.parametrize("text,name", [("Shri Sibal has placed reliance on it", "Sibal"),
+                                       ("By Advs. Smt.Soumiya C.D, for the State", "Soumiya"),
+                                       ("Sri.E.Radhakrishnan for the respondents", "E.Radhakrishnan"),
+                                       ("Frau Oberhuber rief an", "Oberhuber"),
+                                       ("Señora Ruiz-Tagle called twice", "Ruiz-Tagle"),
+                                       ("Mr. O'Brien left", "O'Brien")])
+def test_an_honorific_of_any_language_before_a_name(text, name):
+    assert ("PERSON", name) in found(PersonNameRecognizer(), text)
+
+
+def test_an_honorific_before_a_place_or_an_everyday_word_is_no_name():
+    assert found(PersonNameRecognizer(), "They flew to Sri Lanka in May. Shri Important said nothing.") == []
+
+
 def test_a_title_before_a_common_word_or_nothing_is_no_name():
     assert found(PersonNameRecognizer(), "Ask the Mr. of the house. Mrs. the") == []

@@ -57,6 +57,14 @@ PERSONAL_TITLES = {"M": ("mr", "mister"), "F": ("ms", "mrs", "miss", "mz")}
 ANY_PERSONAL_TITLE = frozenset(t for titles in PERSONAL_TITLES.values() for t in titles)
 NAME_TITLES = frozenset({*ANY_PERSONAL_TITLE,
                          "madam", "dr", "prof", "sir", "officer", "sgt", "det", "lt", "deft", "comp", "wit", "p/o"})
+# Honorifics of other languages that stand before a name as Mr and Mrs do in
+# English ("Shri Sibal", "Smt. Soumiya", "Herr Vogel", "Señora Ruiz"). None is
+# a name itself; a place may begin with one ("Sri Lanka"), which the name
+# recognizer checks.
+HONORIFICS = frozenset({"shri", "sri", "shrimati", "srimati", "smt", "kumari", "sushri", "thiru", "thirumathi",
+                        "tmt", "selvi", "janab", "begum", "herr", "frau", "señor", "senor", "señora", "senora",
+                        "señorita", "senorita", "senhor", "senhora", "signor", "signora", "monsieur", "madame",
+                        "mme", "mlle", "mademoiselle"})
 # Street type words, as US addresses and police reports abbreviate them.
 STREET_SUFFIXES = ("st", "street", "ave", "avenue", "av", "blvd", "boulevard", "rd", "road", "dr", "drive", "ln",
                    "lane", "pl", "place", "ct", "court", "ter", "terrace", "way", "pike", "pkwy", "parkway", "hwy",

@@ -36,7 +36,11 @@ Three forms of the text itself: a known name in the possessive is a name
 alone ("Garcia's brother"; not "Macy's"), a quoted nickname between two names is part of the
 name (`Luis "Flaco" Ortega`), and after a personal title (Mr, Mrs, Ms,
 Miss, Mister) any capitalised word is a surname, known or not ("Mr.
-Black", "Ms. Oyelaran").
+Black", "Ms. Oyelaran"). Other languages' honorifics (`gazetteers.HONORIFICS`:
+Shri, Smt, Herr, Señora, ...) do the same for a word English does not use
+every day, unless the two make a place ("Sri Lanka"), and like English
+titles they make a name of a known name or dotted initials after them
+("Sri.E.Radhakrishnan", where "E." alone would be a street's direction).
 """
 import re
 
@@ -44,7 +48,8 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from redaction_rules.recognizers import gazetteers
-from redaction_rules.recognizers.gazetteers import ANY_PERSONAL_TITLE, NAME_TITLES, STREET_SUFFIXES, english_key, without_possessive
+from redaction_rules.recognizers.gazetteers import (ANY_PERSONAL_TITLE, HONORIFICS, NAME_TITLES, STREET_SUFFIXES,
+                                                    english_key, without_possessive)
 
 _CUE = re.compile(
     r"\b(?:(?:my|his|her|their|your|whose)\s+(?:(?:first|last|middle|maiden|real|full|sur)\s*)?name(?:\s+is|\s+was|'s)?"
@@ -59,6 +64,7 @@ _TOKEN = re.compile(r"[^\W\d_][\w'’-]*\.?|\S")
 # After a personal title any capitalised word is a surname ("Mrs. May", "Mr. Will"), but these ("MR AND MRS").
 _NOT_AFTER_TITLE = frozenset({"and", "or", "the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "by",
                               "from", "is", "was", "said", "stated"})
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # "O'Brien", "Ruiz-Tagle"
 _NICKNAMED = re.compile(r"(?<![\w'’])([^\W\d_][\w'’-]+)\s+[\"“']([^\W\d_][\w'’ -]{0,20}?)[\"”']\s+([^\W\d_][\w'’-]+)")
 
 
@@ -80,7 +86,7 @@ class PersonNameRecognizer(EntityRecognizer):
 
     def _is_name(self, token: str, caseless: bool) -> bool:
         word = without_possessive(token.rstrip("."))
-        if not word:
+        if not word or word.lower() in HONORIFICS:
             return False
         if len(word) == 1:  # an initial, "J." or "B"
             return word.isalpha() and (word.isupper() or caseless)
@@ -160,16 +166,27 @@ class PersonNameRecognizer(EntityRecognizer):
         return [(m.start(), m.end()) for m in _NICKNAMED.finditer(text)
                 if self._is_name(m.group(1), caseless) or self._is_name(m.group(3), caseless)]
 
+    def _place_after(self, title: str, word: str) -> bool:
+        return word.lower() in self._places or f"{title} {word.lower()}" in self._places
+
     def _titled(self, tokens, caseless: bool) -> list[tuple[int, int]]:
-        """A personal title and the capitalised word after it: a surname, known or not."""
+        """A personal title or an honorific and the capitalised word after it: a name, known or not.
+
+        After an honorific the word must also be rarer than an everyday English
+        word and no place, since some places begin with one ("Sri Lanka")."""
         spans = []
         for i, token in enumerate(tokens[:-1]):
-            if token.group().rstrip(".").lower() not in ANY_PERSONAL_TITLE:
+            title = token.group().rstrip(".").lower()
+            if title not in ANY_PERSONAL_TITLE and title not in HONORIFICS:
                 continue
             j = i + 2 if tokens[i + 1].group() == "." and i + 2 < len(tokens) else i + 1
             word = without_possessive(tokens[j].group().rstrip("."))
-            if len(word) > 1 and word.isalpha() and (word[0].isupper() or caseless) and word.lower() not in _NOT_AFTER_TITLE:
-                spans.append((tokens[j].start(), tokens[j].end()))
+            if not (len(word) > 1 and _NAME_WORD.fullmatch(word) and (word[0].isupper() or caseless)
+                    and word.lower() not in _NOT_AFTER_TITLE):
+                continue
+            if title in HONORIFICS and (english_key(word) in self._common_english or self._place_after(title, word)):
+                continue
+            spans.append((tokens[j].start(), tokens[j].end()))
         return spans
 
     def analyze(self, text: str, entities=None, nlp_artifacts=None) -> list[RecognizerResult]:
@@ -196,7 +213,9 @@ class PersonNameRecognizer(EntityRecognizer):
             if words == 1 and not caseless and j < len(tokens) and self._surname_after(tokens, i, j):
                 j, words = j + 1, 2
             initials = self._initials(tokens, i, j)
-            if initials and words <= 1 and not (initials == 1 and tokens[i].group()[0] in _COMPASS):
+            titled = before in NAME_TITLES or (before in HONORIFICS and not self._place_after(
+                before, without_possessive(tokens[i].group().rstrip("."))))
+            if initials and words <= 1 and not (initials == 1 and tokens[i].group()[0] in _COMPASS and not titled):
                 # "R.P. Gupta", "G.S. Ahluwalia J.": dotted initials and one surname, known or rare
                 if initials == j - i and self._after_initials(tokens, j, caseless):
                     j, words = j + 1, 2
@@ -206,7 +225,7 @@ class PersonNameRecognizer(EntityRecognizer):
                     words = 2
             token = tokens[i].group()
             possessive = words == 1 and j == i + 1 and not caseless and without_possessive(token) != token
-            if (words >= 2 or (words == 1 and before in NAME_TITLES) or possessive
+            if (words >= 2 or (words == 1 and titled) or possessive
                     or (words == 1 and j == i + 1 and not caseless and self._lone_name(tokens, i))):
                 results.append(RecognizerResult(self.supported_entities[0], tokens[i].start(), tokens[j - 1].end(), self.score))
             i = j
