@@ -94,6 +94,25 @@ def test_an_honorific_of_any_language_before_a_name(text, name):
     assert ("PERSON", name) in found(PersonNameRecognizer(), text)
 
 
+@pytest.mark.parametrize("text,name", [("deposing that her son Dharmender (PW1) was caught", "Dharmender"),
+                                       ("the victim's boyfriend, Marcus Tillery, fled", "Marcus Tillery"),
+                                       ("his 16-year-old cousin Tayshawn ran", "Tayshawn"),
+                                       ("her son Hunter was home", "Hunter"),
+                                       ("her son JAMES was home", "JAMES"),
+                                       ("comp stated her son jaylen left", "jaylen"),
+                                       ("a male named Juan Ortiz approached", "Juan Ortiz"),
+                                       ("A MALE NAMED TYRONE FLED", "TYRONE"),
+                                       ("the sister of PW1, Sri.A.Saleem, the husband", "A.Saleem")])
+def test_a_relative_a_friend_or_named_introduces_a_name(text, name):
+    assert ("PERSON", name) in found(PersonNameRecognizer(), text)
+
+
+def test_a_relative_or_named_before_no_name_finds_nothing():
+    text = "Her son stated that he saw it. Her son DOB 1/2/2001 was home. The officer named in the warrant left."
+    assert found(PersonNameRecognizer(), text) == []
+    assert found(PersonNameRecognizer(), "comp stated her son was home") == []
+
+
 def test_an_honorific_before_a_place_or_an_everyday_word_is_no_name():
     assert found(PersonNameRecognizer(), "They flew to Sri Lanka in May. Shri Important said nothing.") == []
 

@@ -32,6 +32,11 @@ not followed by a street word ("U.S. Customs" and "P.O. Box" stay, being
 ordinary words). A lone N., S., E. or W. is a street's direction ("W.
 Girard", "N. Broad"), not an initial.
 
+The word for a relative, a partner, a friend or a neighbour after a
+possessive ("her son Dharmender", "the victim's boyfriend, Marcus"), and
+"named" ("a male named Juan"), introduce a name too: the capitalised words
+after them.
+
 Three forms of the text itself: a known name in the possessive is a name
 alone ("Garcia's brother"; not "Macy's"), a quoted nickname between two names is part of the
 name (`Luis "Flaco" Ortega`), and after a personal title (Mr, Mrs, Ms,
@@ -57,6 +62,20 @@ _CUE = re.compile(
     r"|call(?:s|ed)?\s+me|known\s+as|goes\s+by|go\s+by|a\.?k\.?a\.?"
     r"|identified\s+(?:him|her|them)sel(?:f|ves)\s+as)[ \t?:,\"'“]*",
     re.IGNORECASE)
+# A relative, a partner, a friend or a neighbour named after the word for them: "her son
+# Dharmender", "the victim's boyfriend, Marcus", "his 16-year-old cousin Tayshawn".
+_RELATIONS = ("son", "daughter", "child", "wife", "husband", "spouse", "partner", "brother", "sister", "mother",
+              "father", "mom", "mum", "dad", "boyfriend", "girlfriend", "fiance", "fiancé", "fiancee", "fiancée",
+              "paramour", "cousin", "uncle", "aunt", "auntie", "aunty", "nephew", "niece", "grandson",
+              "granddaughter", "grandmother", "grandfather", "grandma", "grandpa", "stepson", "stepdaughter",
+              "stepfather", "stepmother", "friend", "roommate", "neighbor", "neighbour", "coworker", "co-worker",
+              "landlord", "landlady", "tenant", "babysitter", "caretaker", "guardian")
+_RELATED = re.compile(
+    r"\b(?:my|his|her|their|your|our|whose|[^\W\d_]+['’]s?)\s+"
+    r"(?:(?:older|younger|little|big|elder|eldest|late|ex|step|half|former|adult|teenage|\d{1,2}[- ]years?[- ]old)"
+    r"[\s-]+)?(?:" + "|".join(_RELATIONS) + r")s?[ \t]*,?[ \t]+", re.IGNORECASE)
+# "a male named Juan Ortiz", "a woman by the name of Keisha": the same words after it.
+_NAMED = re.compile(r"\b(?:named|by\s+the\s+name\s+of)[ \t]+", re.IGNORECASE)
 _CUE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _STREET_WORDS = frozenset(STREET_SUFFIXES)
 _COMPASS = frozenset("NSEW")  # "W. Girard", "N. Broad": one of these alone before a word is a street's direction
@@ -131,6 +150,39 @@ class PersonNameRecognizer(EntityRecognizer):
                 spans.append((start, end))
         return spans
 
+    def _relative_name_word(self, word: str, caseless: bool) -> bool:
+        lowered = word.lower()
+        if len(word) < 2 or lowered in STOP_WORDS or lowered in _STREET_WORDS:
+            return False
+        if caseless:
+            return lowered in self._names
+        return word[0].isupper() and (not word.isupper() or lowered in self._names)
+
+    def _related(self, text: str, caseless: bool) -> list[tuple[int, int]]:
+        """Up to three name words after the word for a relative or a friend, or after "named".
+
+        Capitalised in mixed case, a common word too ("her son Hunter"), but in
+        capitals only a known name ("her son DOB" is none); known names in a
+        text typed in one case."""
+        spans = []
+        for cue in (*_RELATED.finditer(text), *_NAMED.finditer(text)):
+            start = end = cue.end()
+            for _ in range(3):
+                word = _CUE_WORD.match(text, end)
+                if not word:
+                    break
+                if not self._relative_name_word(without_possessive(word.group()), caseless):
+                    break
+                end = word.end()
+                gap = re.match(r"[ \t]+(?=[^\W\d_])", text[end:])
+                if not gap:
+                    break
+                end += gap.end()
+            end = start + len(text[start:end].rstrip())
+            if end > start:
+                spans.append((start, end))
+        return spans
+
     def _surname_after(self, tokens, i: int, j: int) -> bool:
         """A known first name (and an initial) at i..j, then an unknown capitalised word."""
         word = tokens[j].group()
@@ -170,7 +222,7 @@ class PersonNameRecognizer(EntityRecognizer):
         return word.lower() in self._places or f"{title} {word.lower()}" in self._places
 
     def _titled(self, tokens, caseless: bool) -> list[tuple[int, int]]:
-        """A personal title or an honorific and the capitalised word after it: a name, known or not.
+        """A personal title or an honorific, any dotted initials, and the capitalised word after them: a name.
 
         After an honorific the word must also be rarer than an everyday English
         word and no place, since some places begin with one ("Sri Lanka")."""
@@ -179,21 +231,23 @@ class PersonNameRecognizer(EntityRecognizer):
             title = token.group().rstrip(".").lower()
             if title not in ANY_PERSONAL_TITLE and title not in HONORIFICS:
                 continue
-            j = i + 2 if tokens[i + 1].group() == "." and i + 2 < len(tokens) else i + 1
+            j = first = i + 2 if tokens[i + 1].group() == "." and i + 2 < len(tokens) else i + 1
+            j += self._initials(tokens, j, len(tokens) - 1)  # "Mr. J. Black", "Sri.A.Saleem"
             word = without_possessive(tokens[j].group().rstrip("."))
             if not (len(word) > 1 and _NAME_WORD.fullmatch(word) and (word[0].isupper() or caseless)
                     and word.lower() not in _NOT_AFTER_TITLE):
                 continue
             if title in HONORIFICS and (english_key(word) in self._common_english or self._place_after(title, word)):
                 continue
-            spans.append((tokens[j].start(), tokens[j].end()))
+            spans.append((tokens[first].start(), tokens[j].end()))
         return spans
 
     def analyze(self, text: str, entities=None, nlp_artifacts=None) -> list[RecognizerResult]:
         caseless = text.isupper() or text.islower()
         tokens = list(_TOKEN.finditer(text))
         results = [RecognizerResult(self.supported_entities[0], start, end, self.score)
-                   for start, end in (*self._cued(text), *self._nicknamed(text, caseless), *self._titled(tokens, caseless))]
+                   for start, end in (*self._cued(text), *self._related(text, caseless), *self._nicknamed(text, caseless),
+                                             *self._titled(tokens, caseless))]
         i = 0
         while i < len(tokens):
             if not self._is_name(tokens[i].group(), caseless):
