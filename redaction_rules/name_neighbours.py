@@ -8,7 +8,7 @@ reader needs. So a capitalised word directly before or after a found name
 dot, "Sri.A.Saleem") is taken into it, and again from the longer name,
 unless English uses it often as an ordinary word (wordfreq's frequency at
 `gazetteers.LONE_NAME_MAX_ZIPF` or above: "Deep" and "Court" are, "Sharma"
-is not), or it is a stop word, a street word, a known place, a title, or a
+is not), or it is a stop word, a street or landmark word, a known place, a title, or a
 word for a party or a role ("Appellant", "Accused"). A word in capitals
 joins only a name in capitals ("U. DURGA PRASAD RAO"), and initials alone
 take either ("A.Saleem", "R.K. JONES"), so that an acronym beside a
@@ -29,7 +29,8 @@ _PARTY_WORDS = ("defendant", "accused", "suspect", "offender", "arrestee", "dece
                 "informant", "appellant", "petitioner", "respondent", "plaintiff", "applicant", "claimant",
                 "deponent", "complainant", "advocate", "counsel", "adv", "advs", "hon'ble", "honble", "justice",
                 "judge", "magistrate", "lord", "lady", "aka", "jr", "sr", "jj")
-_NOT_A_NAME = frozenset({*gazetteers.NAME_TITLES, *gazetteers.HONORIFICS, *gazetteers.STREET_SUFFIXES, *ROLES,
+_NOT_A_NAME = frozenset({*gazetteers.NAME_TITLES, *gazetteers.HONORIFICS, *gazetteers.STREET_SUFFIXES,
+                         *gazetteers.LANDMARK_WORDS, *ROLES,
                          *_PARTY_WORDS, *(w + "s" for w in _PARTY_WORDS)})
 _AFTER = re.compile(r"(?:[ \t]+\n?[ \t]*|\n[ \t]*)([^\W\d_][\w'’-]*)")
 _BEFORE = re.compile(r"([^\W\d_][\w'’-]*)(?:[ \t]+\n?[ \t]*|\n[ \t]*)$")

@@ -113,6 +113,12 @@ def test_a_relative_or_named_before_no_name_finds_nothing():
     assert found(PersonNameRecognizer(), "comp stated her son was home") == []
 
 
+def test_landmarks_and_vehicles_are_no_names():
+    text = "Police searched the Roosevelt Mall. He drove a Kia Optima, then a Hyundai Elantra, to Einstein Hospital."
+    assert found(PersonNameRecognizer(), text) == []
+    assert ("PERSON", "Kia Johnson") in found(PersonNameRecognizer(), "Kia Johnson drove off")
+
+
 def test_an_honorific_before_a_place_or_an_everyday_word_is_no_name():
     assert found(PersonNameRecognizer(), "They flew to Sri Lanka in May. Shri Important said nothing.") == []
 

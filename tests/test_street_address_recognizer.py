@@ -15,3 +15,8 @@ def test_street_addresses_and_hundred_blocks(address):
 
 def test_street_address_ignores_counts_and_money():
     assert found(StreetAddressRecognizer(), "A search recovered 42 packets and $312 in cash on 3 occasions.") == []
+
+
+def test_a_number_and_a_clause_that_ends_at_a_street_are_no_address():
+    text = "The victim drove a 2016 Kia Optima to Cottman Ave and ran 3 blocks on Broad St. 12 ONTARIO ST"
+    assert found(StreetAddressRecognizer(), text) == [("STREET_ADDRESS", "12 ONTARIO ST")]

@@ -70,6 +70,13 @@ STREET_SUFFIXES = ("st", "street", "ave", "avenue", "av", "blvd", "boulevard", "
                    "lane", "pl", "place", "ct", "court", "ter", "terrace", "way", "pike", "pkwy", "parkway", "hwy",
                    "highway", "sq", "square", "cir", "circle", "aly", "alley", "walk", "row")
 
+# Words that make a place of the name before them ("Roosevelt Mall", "Jefferson
+# Hospital"): a name recognizer never takes one as a surname. Not "Park" or
+# "Hall", which are surnames as often.
+LANDMARK_WORDS = ("mall", "plaza", "center", "centre", "station", "hospital", "school", "church", "bridge",
+                  "market", "playground", "library", "stadium", "terminal", "academy", "college", "university",
+                  "cemetery", "apartments", "homes", "towers", "projects", "building", "motel", "hotel")
+
 
 def without_possessive(word: str) -> str:
     """`Garcia's`, `Jones'` -> `Garcia`, `Jones`: the name a possessive belongs to."""

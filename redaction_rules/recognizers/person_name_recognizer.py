@@ -53,8 +53,8 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from redaction_rules.recognizers import gazetteers
-from redaction_rules.recognizers.gazetteers import (ANY_PERSONAL_TITLE, HONORIFICS, NAME_TITLES, STREET_SUFFIXES,
-                                                    english_key, without_possessive)
+from redaction_rules.recognizers.gazetteers import (ANY_PERSONAL_TITLE, HONORIFICS, LANDMARK_WORDS, NAME_TITLES,
+                                                    STREET_SUFFIXES, english_key, without_possessive)
 
 _CUE = re.compile(
     r"\b(?:(?:my|his|her|their|your|whose)\s+(?:(?:first|last|middle|maiden|real|full|sur)\s*)?name(?:\s+is|\s+was|'s)?"
@@ -78,6 +78,7 @@ _RELATED = re.compile(
 _NAMED = re.compile(r"\b(?:named|by\s+the\s+name\s+of)[ \t]+", re.IGNORECASE)
 _CUE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _STREET_WORDS = frozenset(STREET_SUFFIXES)
+_PLACE_WORDS = frozenset({*STREET_SUFFIXES, *LANDMARK_WORDS})  # "Roosevelt Mall": no surname, and ends no name
 _COMPASS = frozenset("NSEW")  # "W. Girard", "N. Broad": one of these alone before a word is a street's direction
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*\.?|\S")
 # After a personal title any capitalised word is a surname ("Mrs. May", "Mr. Will"), but these ("MR AND MRS").
@@ -102,6 +103,7 @@ class PersonNameRecognizer(EntityRecognizer):
         # English words as common as RARE_PAIR_MAX_ZIPF and LONE_NAME_MAX_ZIPF or more
         self._ordinary_english, self._common_english = lists["ordinary_english"], lists["common_english"]
         self._places = lists["places"]
+        self._vehicles, self._vehicle_makes = lists["vehicles"], lists["vehicle_makes"]
 
     def _is_name(self, token: str, caseless: bool) -> bool:
         word = without_possessive(token.rstrip("."))
@@ -113,7 +115,7 @@ class PersonNameRecognizer(EntityRecognizer):
 
     def _rare_capitalised(self, token: str) -> bool:
         return (len(token) > 1 and token.isalpha() and token[0].isupper() and not token.isupper()
-                and token.lower() not in STOP_WORDS and token.lower() not in _STREET_WORDS
+                and token.lower() not in STOP_WORDS and token.lower() not in _PLACE_WORDS
                 and english_key(token) not in self._ordinary_english)
 
     def _rare_pair(self, tokens, i: int) -> int:
@@ -122,7 +124,9 @@ class PersonNameRecognizer(EntityRecognizer):
         if j < len(tokens) and len(tokens[j].group().rstrip(".")) == 1 and tokens[j].group()[0].isupper():
             j += 1
         if j < len(tokens) and self._rare_capitalised(tokens[i].group()) and self._rare_capitalised(tokens[j].group()):
-            return j + 1
+            first, pair = tokens[i].group().lower(), f"{tokens[i].group()} {tokens[j].group()}".lower()
+            if first not in self._vehicle_makes and pair not in self._vehicles:  # "Kia Optima", "Hyundai Elantra"
+                return j + 1
         return i
 
     def _cued(self, text: str) -> list[tuple[int, int]]:
@@ -187,7 +191,7 @@ class PersonNameRecognizer(EntityRecognizer):
         """A known first name (and an initial) at i..j, then an unknown capitalised word."""
         word = tokens[j].group()
         return (tokens[i].group().lower() in self._first_names and word[0].isupper() and not word.isupper()
-                and word.isalpha() and word.lower() not in STOP_WORDS and word.lower() not in _STREET_WORDS)
+                and word.isalpha() and word.lower() not in STOP_WORDS and word.lower() not in _PLACE_WORDS)
 
     @staticmethod
     def _initials(tokens, i: int, j: int) -> int:
@@ -203,15 +207,20 @@ class PersonNameRecognizer(EntityRecognizer):
             return False
         word = without_possessive(tokens[j].group().rstrip("."))
         after = tokens[j + 1].group().rstrip(".").lower() if j + 1 < len(tokens) else ""
-        if len(word) < 2 or word.lower() in _STREET_WORDS or after in _STREET_WORDS or word.lower() in self._places:
+        if len(word) < 2 or word.lower() in _STREET_WORDS or after in _PLACE_WORDS or word.lower() in self._places:
             return False
         return self._is_name(word, caseless) or (not caseless and self._rare_capitalised(word))
+
+    def _place_or_vehicle(self, tokens, i: int, j: int) -> bool:
+        """Name words that end in a landmark word ("Roosevelt Mall") or are a vehicle ("Kia Optima")."""
+        words = [tokens[n].group().rstrip(".").lower() for n in range(i, j)]
+        return j - i > 1 and (words[-1] in _PLACE_WORDS or " ".join(words[:2]) in self._vehicles)
 
     def _lone_name(self, tokens, i: int) -> bool:
         word = tokens[i].group()
         after = tokens[i + 1].group().rstrip(".").lower() if i + 1 < len(tokens) else ""
         return (len(word) > 2 and word[0].isupper() and word.lower() in self._lone_names
-                and after not in _STREET_WORDS)
+                and after not in _PLACE_WORDS)
 
     def _nicknamed(self, text: str, caseless: bool) -> list[tuple[int, int]]:
         """`Luis "Flaco" Ortega`: two names around a quoted nickname, when either is a known name."""
@@ -277,6 +286,9 @@ class PersonNameRecognizer(EntityRecognizer):
                         j += 1
                 elif words == 1 and self._after_initials(tokens, i + initials, caseless):
                     words = 2
+            if self._place_or_vehicle(tokens, i, j):
+                i = j
+                continue
             token = tokens[i].group()
             possessive = words == 1 and j == i + 1 and not caseless and without_possessive(token) != token
             if (words >= 2 or (words == 1 and titled) or possessive

@@ -5,7 +5,10 @@ from redaction_rules.recognizers.gazetteers import STREET_SUFFIXES
 
 SUFFIXES = "|".join(STREET_SUFFIXES)
 _DIRECTION = r"(?:[nsew]\.?|north|south|east|west)"
-_NAME = r"(?:\d{1,3}(?:st|nd|rd|th)|[a-z][a-z'.-]*)"
+# Words that join a clause, never a street's name: "2016 Kia Optima to Cottman Ave" is a car and a street.
+_CONNECTIVES = ("to|toward|towards|into|onto|and|or|on|at|in|from|near|by|with|was|were|is|are|then|drove|fled|"
+                "ran|walked|went|left")
+_NAME = rf"(?:\d{{1,3}}(?:st|nd|rd|th)|(?!(?:{_CONNECTIVES})\b)[a-z][a-z'.-]*)"
 _UNIT = r"(?:,?\s+(?:apt|apartment|unit|fl|floor|ste|suite|rm|room|#)\.?\s*#?[a-z0-9-]{1,5}\b)?"
 _STREET = rf"(?:{_DIRECTION}\s+)?{_NAME}(?:\s+{_NAME}){{0,3}}?\s+(?:{SUFFIXES})\b"
 
@@ -13,8 +16,8 @@ _STREET = rf"(?:{_DIRECTION}\s+)?{_NAME}(?:\s+{_NAME}){{0,3}}?\s+(?:{SUFFIXES})\
 class StreetAddressRecognizer(PatternRecognizer):
     """`1234 N 5th St`, `4697 Cecil B Moore Ave, Apt 2B`, `1200 block of Kensington Ave`.
 
-    A house number, an optional direction, one to four name words and a
-    street suffix. Presidio matches case-insensitively, so the same patterns
+    A house number, an optional direction, one to four name words (none of
+    them a word that joins a clause, `_CONNECTIVES`) and a street suffix. Presidio matches case-insensitively, so the same patterns
     serve reports typed in capitals. The block form scores lower: it is a
     location, not a home, and contracts usually keep it.
     """
