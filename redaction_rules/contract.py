@@ -12,6 +12,7 @@ from typing import Annotated, Literal, Union, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from redaction_rules import places
 from redaction_rules.fields import CATEGORY_FIELDS, catalog
 
 ROLES = ("arrestee", "victim", "witness", "complainant", "other")
@@ -157,6 +158,17 @@ class FreeText(Strict):
     default: Literal["tag", "numbered", "remove"] = "tag"
     entities: dict[str, TextOperator] = Field(default_factory=dict)
     score_threshold: float = Field(default=0.4, ge=0.0, le=1.0)
+    # the city's own streets, neighbourhoods and landmarks (redaction_rules/places/NAME.yaml), kept as
+    # places when the contract keeps LOCATION (city_places.py)
+    city_places: str | None = None
+
+    @field_validator("city_places")
+    @classmethod
+    def _place_list(cls, value):
+        if value is not None:
+            if value not in places.available():
+                raise ValueError(f"no place list {value!r}; shipped: {', '.join(places.available())}")
+        return value
 
     @field_validator("entities")
     @classmethod

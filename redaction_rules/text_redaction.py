@@ -16,7 +16,8 @@ Generic detections (NER, patterns) that cover only text the contract allows
 are dropped. So are generic name and organization guesses inside a place
 of more than one word that the gazetteers know and the contract keeps:
 "San Leandro" or "Jackson Heights" is a place, never half a name or a
-whole one; and organization guesses that are vehicles ("2016 Kia", "Honda
+whole one, and so is one of the city's own places when the contract names
+its list (`city_places`: "fled on Lehigh toward Fishtown"); and organization guesses that are vehicles ("2016 Kia", "Honda
 Civic", from faker-vehicle's makes and models). A removed person or a
 stripped category is never dropped.
 """
@@ -24,6 +25,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from redaction_rules import city_places
 from redaction_rules.case_folding import fold_case
 from redaction_rules.contract import ROLE_ENTITIES, ROLES, Contract
 from redaction_rules.operators import hundred_block
@@ -90,6 +92,8 @@ class TextRedactor:
         self.threshold = contract.free_text.score_threshold if contract.free_text else 0.0
         self.removed_entities = {ROLE_ENTITIES[r] for r in contract.removed_roles}
         self.stripped_entities = contract.stripped_entities()
+        named = contract.free_text.city_places if contract.free_text else None
+        self.city_places = city_places.load(named) if named else None
 
     def _rank(self, span: Span) -> tuple:
         if span.entity in self.removed_entities:
@@ -157,6 +161,8 @@ class TextRedactor:
         if self.contract.text_operator("LOCATION") == "keep":
             places = [s for s in spans if s.entity == "LOCATION" and s.score >= self.threshold
                       and _known_multiword_place(text[s.start:s.end])]
+            if self.city_places:
+                places += [Span(start, end, "LOCATION", 1.0) for start, end in self.city_places.spans(text)]
         out = []
         for s in spans:
             if (s.entity in ATTRIBUTES and removed and s.score >= self.threshold

@@ -66,6 +66,7 @@ def test_structural_errors_name_file_line_and_key(tmp_path, old, new, key, messa
     ("    VICTIM: numbered", "    VICTIM: keep", "free_text/entities/VICTIM", "names a removed role and cannot be kept"),
     ("    PERSON: tag", "    PERSON: hundred_block", "free_text/entities/PERSON", "hundred_block applies to STREET_ADDRESS only"),
     ("    PERSON: tag", "    person: tag", "free_text/entities", "must be upper case"),
+    ("  city_places: philadelphia", "  city_places: gotham", "free_text/city_places", "no place list 'gotham'"),
     ("  expires_on: 2018-08-31", "  expires_on: 2008-08-31", "term/expires_on", "expires_on is before effective_from"),
     ("  expires_on: 2018-08-31\n", "", "term/status", "a terminated agreement needs expires_on or terminated_on"),
     ("roles: [arrestee]", "roles: [arrestee, arrestee]", "roles", "a role is listed twice"),

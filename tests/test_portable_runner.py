@@ -93,13 +93,13 @@ def _worker_env(tmp_path: Path, sdist: Path) -> Path:
     return venv
 
 
-def test_the_sdist_carries_the_contracts_schema_engine_and_gazetteers(tmp_path):
+def test_the_sdist_carries_the_contracts_schema_engine_gazetteers_and_place_lists(tmp_path):
     names = set(tarfile.open(_sdist(tmp_path)).getnames())
     root = next(iter(names)).split("/", 1)[0]
     for needed in ("setup.py", "redaction_rules/contracts/ice-pars-2009.yaml", "redaction_rules/engine.yaml",
                    "redaction_rules/arrest-record.schema.json", "redaction_rules/recognizers/gazetteers.json",
                    "redaction_rules/sources/pars-sql.yaml", "redaction_rules/sources/nypd-arrests.yaml",
-                   "fixtures/data/sample.jsonl"):
+                   "redaction_rules/places/philadelphia.yaml", "fixtures/data/sample.jsonl"):
         assert f"{root}/{needed}" in names, needed
 
 

@@ -255,9 +255,13 @@ def test_compiled_schema_agrees_with_the_reference_validator(records):
 
 
 def test_ner_spill_over_a_kept_name_redacts_only_the_rest():
+    text = "Police went to Quorvane Works. Diego Laboy was arrested."
+    results = [_result("ORGANIZATION", text, "Quorvane Works. Diego Laboy", 0.85), _result("KEPT", text, "Diego Laboy", 1.0)]
+    assert TextRedactor(ICE).redact(text, results).text == "Police went to <ORGANIZATION>. Diego Laboy was arrested."
+    # and when the rest is one of the city's streets, nothing is left to redact
     text = "Police went to Wharton St. Diego Laboy was arrested."
     results = [_result("ORGANIZATION", text, "Wharton St. Diego Laboy", 0.85), _result("KEPT", text, "Diego Laboy", 1.0)]
-    assert TextRedactor(ICE).redact(text, results).text == "Police went to <ORGANIZATION>. Diego Laboy was arrested."
+    assert TextRedactor(ICE).redact(text, results).text == text
 
 
 @pytest.mark.parametrize("text,place,guess,entity", [
@@ -284,6 +288,27 @@ def test_a_one_word_place_does_not_excuse_a_name():
     text = "Jackson said he was scared."
     results = [_result("LOCATION", text, "Jackson", 0.6), _result("PERSON", text, "Jackson", 0.85)]
     assert TextRedactor(ICE).redact(text, results).text == "<PERSON> said he was scared."
+
+
+@pytest.mark.parametrize("text,guesses", [
+    ("Deft fled on Lehigh toward Fishtown.", [("PERSON", "Lehigh"), ("PERSON", "Fishtown")]),
+    ("Police searched the Roosevelt Mall.", [("PERSON", "Roosevelt Mall")]),
+    ("He ran east on W Lehigh Ave.", [("ORGANIZATION", "W Lehigh Ave")]),
+    ("Deft was at the corner of Snyder and Broad.", [("PERSON", "Snyder"), ("ORGANIZATION", "Broad")]),
+])
+def test_the_citys_own_places_are_no_names_or_organizations(text, guesses):
+    results = [_result(entity, text, guess, 0.85) for entity, guess in guesses]
+    assert TextRedactor(ICE).redact(text, results).text == text
+
+
+def test_a_city_place_that_is_a_name_stays_a_name_where_the_text_does_not_place_it():
+    text = "Snyder said he saw it on Snyder Ave."
+    results = [_result("PERSON", text, "Snyder", 0.85)]
+    assert TextRedactor(ICE).redact(text, results).text == "<PERSON> said he saw it on Snyder Ave."
+    removed = [_result("VICTIM", "Victim Hunting Park", "Hunting Park", 1.0)]
+    assert TextRedactor(ICE).redact("Victim Hunting Park", removed).text == "Victim <VICTIM_1>"
+    # a contract without the city's list keeps nothing of it
+    assert TextRedactor(OPEN).city_places is None
 
 
 @pytest.mark.parametrize("vehicle", ["2016 Kia", "Honda Civic", "CHEVY IMPALA", "'09 Toyota Camry", "Mercedes-Benz"])
