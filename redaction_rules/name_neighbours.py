@@ -14,6 +14,13 @@ joins only a name in capitals ("U. DURGA PRASAD RAO"), and initials alone
 take either ("A.Saleem", "R.K. JONES"), so that an acronym beside a
 mixed-case name stays. Text typed all in one case has no capitals to go by
 and is left as it is.
+
+The other way round, NER in capitals takes the words around a name into
+it ("WIT ZHANG WEI STATED"): a name guess loses the roles, police titles
+and words that report speech or join a clause at its edges
+(`_NEVER_A_NAME`), which no name is. An everyday word in general may be
+one ("ROSE YOUNG"), and a courtesy title or an honorific stays with the
+name it belongs to.
 """
 import re
 
@@ -27,16 +34,22 @@ from redaction_rules.recognizers.gazetteers import without_possessive
 # Words that stand beside a name to say who the person is in the case, in reports and judgments.
 _PARTY_WORDS = ("defendant", "accused", "suspect", "offender", "arrestee", "decedent", "deceased", "juvenile",
                 "informant", "appellant", "petitioner", "respondent", "plaintiff", "applicant", "claimant",
-                "deponent", "complainant", "advocate", "counsel", "adv", "advs", "hon'ble", "honble", "justice",
-                "judge", "magistrate", "lord", "lady", "aka", "jr", "sr", "jj")
+                "deponent", "complainant", "advocate", "counsel", "adv", "advs")
+_JUDGES_AND_SUFFIXES = ("hon'ble", "honble", "justice", "judge", "magistrate", "lord", "lady", "aka", "jr", "sr", "jj")
 _NOT_A_NAME = frozenset({*gazetteers.NAME_TITLES, *gazetteers.HONORIFICS, *gazetteers.STREET_SUFFIXES,
-                         *gazetteers.LANDMARK_WORDS, *ROLES,
+                         *gazetteers.LANDMARK_WORDS, *ROLES, *_JUDGES_AND_SUFFIXES,
                          *_PARTY_WORDS, *(w + "s" for w in _PARTY_WORDS)})
 _AFTER = re.compile(r"(?:[ \t]+\n?[ \t]*|\n[ \t]*)([^\W\d_][\w'’-]*)")
 _BEFORE = re.compile(r"([^\W\d_][\w'’-]*)(?:[ \t]+\n?[ \t]*|\n[ \t]*)$")
 _JOINED = re.compile(r"([^\W\d_][\w'’-]*)")
-_WORDS = re.compile(r"[^\W\d_][\w'’-]*")  # after a name that ends in an initial's dot
+_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
+_EDGE_WORD = re.compile(r"[^\W\d_][\w'’.-]*")  # after a name that ends in an initial's dot
 _MAX_ROUNDS = 3
+# Words NER takes into a name in capitals ("WIT ZHANG WEI STATED THAT"), which no name is; an
+# everyday word in general may be ("ROSE YOUNG", "Will"), so only these are trimmed.
+_NEVER_A_NAME = frozenset({*_PARTY_WORDS, *(w + "s" for w in _PARTY_WORDS), *ROLES, "wit", "comp", "compl", "deft",
+                           "officer", "off", "det", "sgt", "lt", "p/o", "po", "stated", "states", "said", "says", "told", "tells", "reported", "reports", "advised",
+                           "and", "or", "the", "was", "were", "is", "are", "that", "who", "had", "has"})
 
 
 def _in_capitals(name: str) -> bool | None:
@@ -54,8 +67,33 @@ def _name_like(word: str, capitals: bool | None, lists) -> bool:
             and gazetteers.english_key(lowered) not in lists["common_english"])
 
 
+def _ordinary(word: str) -> bool:
+    """A role, a police title, or a word that reports speech or joins a clause: "WIT", "Officer", "STATED".
+
+    Courtesy titles and honorifics stay with the name ("Mr. Young", "Sri Iyer"): they say little on
+    their own, and some are names too ("Begum")."""
+    return without_possessive(word).rstrip(".").lower() in _NEVER_A_NAME
+
+
+def _trimmed(text: str, r: RecognizerResult) -> RecognizerResult:
+    """A name guess without the titles, roles and everyday words at its edges ("WIT ZHANG WEI STATED")."""
+    words = list(_EDGE_WORD.finditer(text, r.start, r.end))
+    first, last = 0, len(words) - 1
+    while first < last and _ordinary(words[first].group()):
+        first += 1
+    while last > first and _ordinary(words[last].group()):
+        last -= 1
+    if len(words) < 2 or (first == 0 and last == len(words) - 1) or _ordinary(words[first].group()):
+        return r  # untouched, or nothing but ordinary words: as found
+    return RecognizerResult(r.entity_type, words[first].start(), words[last].end(), r.score,
+                            analysis_explanation=r.analysis_explanation, recognition_metadata=r.recognition_metadata)
+
+
 def with_name_neighbours(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
-    if text.isupper() or text.islower() or not any(r.entity_type == "PERSON" for r in results):
+    if not any(r.entity_type == "PERSON" for r in results):
+        return results
+    results = [_trimmed(text, r) if r.entity_type == "PERSON" else r for r in results]
+    if text.isupper() or text.islower():
         return results
     lists = gazetteers.load()
     covered = bytearray(len(text))

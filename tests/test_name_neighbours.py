@@ -39,3 +39,16 @@ def test_other_detections_are_left_alone():
     text = "Maria Borkowski lives in Odesa"
     results = [RecognizerResult("LOCATION", 25, 30, 0.85)]
     assert with_name_neighbours(text, results) == results
+
+
+@pytest.mark.parametrize("text,guess,name", [
+    ("WIT ZHANG WEI STATED THAT HE RAN", "WIT ZHANG WEI STATED THAT", "ZHANG WEI"),
+    ("Officer Maria Lopez said so", "Officer Maria Lopez said", "Maria Lopez"),
+    ("ROSE YOUNG WAS HOME", "ROSE YOUNG", "ROSE YOUNG"),          # an everyday word may be a name
+    ("Mr. Young Kim left", "Mr. Young Kim", "Mr. Young Kim"),     # a courtesy title stays with it
+    ("Deft stated", "Deft stated", "Deft stated"),                # nothing is left to be a name: as found
+])
+def test_a_name_guess_loses_the_roles_and_speech_at_its_edges(text, guess, name):
+    start = text.index(guess)
+    results = with_name_neighbours(text, [RecognizerResult("PERSON", start, start + len(guess), 0.85)])
+    assert [text[r.start:r.end] for r in results] == [name]

@@ -62,7 +62,7 @@ NAME_TITLES = frozenset({*ANY_PERSONAL_TITLE,
 # a name itself; a place may begin with one ("Sri Lanka"), which the name
 # recognizer checks.
 HONORIFICS = frozenset({"shri", "sri", "shrimati", "srimati", "smt", "kumari", "sushri", "thiru", "thirumathi",
-                        "tmt", "selvi", "janab", "begum", "herr", "frau", "señor", "senor", "señora", "senora",
+                        "tmt", "selvi", "janab", "herr", "frau", "señor", "senor", "señora", "senora",
                         "señorita", "senorita", "senhor", "senhora", "signor", "signora", "monsieur", "madame",
                         "mme", "mlle", "mademoiselle"})
 # Street type words, as US addresses and police reports abbreviate them.
