@@ -53,6 +53,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from redaction_rules.recognizers import gazetteers
+from redaction_rules.recognizers.cue_words import words_after
 from redaction_rules.recognizers.gazetteers import (ANY_PERSONAL_TITLE, HONORIFICS, LANDMARK_WORDS, NAME_TITLES,
                                                     STREET_SUFFIXES, english_key, without_possessive)
 
@@ -130,29 +131,10 @@ class PersonNameRecognizer(EntityRecognizer):
         return i
 
     def _cued(self, text: str) -> list[tuple[int, int]]:
-        spans = []
-        for cue in _CUE.finditer(text):
-            start = end = cue.end()
-            for _ in range(3):
-                word = _CUE_WORD.match(text, end)
-                if not word:
-                    break
-                lowered = word.group().lower()
-                if lowered in STOP_WORDS or not (word.group()[0].isupper()
-                                                 or english_key(lowered) not in self._common_english):
-                    break
-                end = word.end()
-                gap = re.match(r"[ \t]+", text[end:])
-                if not gap:
-                    break
-                end_with_gap = end + gap.end()
-                if not _CUE_WORD.match(text, end_with_gap):
-                    break
-                end = end_with_gap
-            end = start + len(text[start:end].rstrip())
-            if end > start:
-                spans.append((start, end))
-        return spans
+        def accept(word: str) -> bool:
+            lowered = word.lower()
+            return lowered not in STOP_WORDS and (word[0].isupper() or english_key(lowered) not in self._common_english)
+        return words_after(text, (cue.end() for cue in _CUE.finditer(text)), _CUE_WORD, accept)
 
     def _relative_name_word(self, word: str, caseless: bool) -> bool:
         lowered = word.lower()
@@ -168,24 +150,9 @@ class PersonNameRecognizer(EntityRecognizer):
         Capitalised in mixed case, a common word too ("her son Hunter"), but in
         capitals only a known name ("her son DOB" is none); known names in a
         text typed in one case."""
-        spans = []
-        for cue in (*_RELATED.finditer(text), *_NAMED.finditer(text)):
-            start = end = cue.end()
-            for _ in range(3):
-                word = _CUE_WORD.match(text, end)
-                if not word:
-                    break
-                if not self._relative_name_word(without_possessive(word.group()), caseless):
-                    break
-                end = word.end()
-                gap = re.match(r"[ \t]+(?=[^\W\d_])", text[end:])
-                if not gap:
-                    break
-                end += gap.end()
-            end = start + len(text[start:end].rstrip())
-            if end > start:
-                spans.append((start, end))
-        return spans
+        cues = (cue.end() for cue in (*_RELATED.finditer(text), *_NAMED.finditer(text)))
+        return words_after(text, cues, _CUE_WORD,
+                           lambda word: self._relative_name_word(without_possessive(word), caseless))
 
     def _surname_after(self, tokens, i: int, j: int) -> bool:
         """A known first name (and an initial) at i..j, then an unknown capitalised word."""

@@ -22,6 +22,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from redaction_rules.recognizers import gazetteers
+from redaction_rules.recognizers.cue_words import words_after
 from redaction_rules.recognizers.phrase_index import PhraseIndex
 
 _CUE = re.compile(
@@ -53,22 +54,8 @@ class PlaceNameRecognizer(EntityRecognizer):
 
     @staticmethod
     def _cued(text: str, caseless: bool) -> list[tuple[int, int]]:
-        spans = []
-        for cue in _CUE.finditer(text):
-            start = end = cue.end()
-            for _ in range(3):
-                word = _CUE_WORD.match(text, end)
-                if not word or word.group().lower() in STOP_WORDS or not (caseless or word.group()[0].isupper()):
-                    break
-                end = word.end()
-                gap = re.match(r"[ \t]+", text[end:])
-                if not gap:
-                    break
-                end += gap.end()
-            end = start + len(text[start:end].rstrip())
-            if end > start:
-                spans.append((start, end))
-        return spans
+        return words_after(text, (cue.end() for cue in _CUE.finditer(text)), _CUE_WORD,
+                           lambda word: word.lower() not in STOP_WORDS and (caseless or word[0].isupper()))
 
     def analyze(self, text: str, entities=None, nlp_artifacts=None) -> list[RecognizerResult]:
         caps = text.isupper()
