@@ -12,7 +12,7 @@ A mention may be of several kinds; "all" counts each once.
 import re
 from collections import defaultdict
 
-from redaction_rules.name_repeats import at_sentence_start
+from redaction_rules.sentences import at_sentence_start
 from redaction_rules.recognizers.gazetteers import english_key, load, without_possessive
 
 KINDS = ("all", "one word", "sentence start", "possessive", "common-word name", "ALL CAPS", "lower case",

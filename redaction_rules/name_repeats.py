@@ -21,23 +21,11 @@ from presidio_analyzer import RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from redaction_rules.recognizers.gazetteers import without_possessive
+from redaction_rules.sentences import at_sentence_start
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _AFTER_AND = re.compile(r"\s+(?:and|&)\s+((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+)?)")
 _BEFORE_AND = re.compile(r"((?:[A-Z][\w'’-]+\s+)?[A-Z][\w'’-]+)\s+(?:and|&)\s+$")
-
-
-def at_sentence_start(text: str, start: int) -> bool:
-    """Whether a word at `start` begins the text, a line, or a sentence ("." "!" "?" and a space).
-
-    Walks back over the space before the word only, not over the text."""
-    if start == 0:
-        return True
-    i = start
-    while i > 0 and text[i - 1].isspace():
-        i -= 1
-    gap = text[i:start]
-    return "\n" in gap or (bool(gap) and i > 0 and text[i - 1] in ".!?")
 
 
 def _mid_sentence(text: str, start: int) -> bool:

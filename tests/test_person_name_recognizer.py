@@ -113,6 +113,19 @@ def test_a_relative_or_named_before_no_name_finds_nothing():
     assert found(PersonNameRecognizer(), "comp stated her son was home") == []
 
 
+@pytest.mark.parametrize("text,names", [
+    ("whereas he assaulted Premchand and Puranchand.", ["Premchand", "Puranchand"]),
+    ("They were Nakul, Neha, Shruti and Ritu, all living there", ["Nakul", "Neha", "Shruti", "Ritu"]),
+])
+def test_rare_words_joined_by_and_are_names(text, names):
+    assert {n for _, n in found(PersonNameRecognizer(), text)} == set(names)
+
+
+def test_places_common_words_and_a_sentence_start_joined_by_and_are_no_names():
+    text = "She moved between Kutztown and Allentown. Bought at Walmart and Target.\nPremchand and Puranchand left"
+    assert found(PersonNameRecognizer(), text) == []
+
+
 def test_landmarks_and_vehicles_are_no_names():
     text = "Police searched the Roosevelt Mall. He drove a Kia Optima, then a Hyundai Elantra, to Einstein Hospital."
     assert found(PersonNameRecognizer(), text) == []

@@ -32,6 +32,12 @@ not followed by a street word ("U.S. Customs" and "P.O. Box" stay, being
 ordinary words). A lone N., S., E. or W. is a street's direction ("W.
 Girard", "N. Broad"), not an initial.
 
+Lists of single words joined by "and" or commas ("assaulted Premchand
+and Puranchand", "Neha, Ritu and Rajesh") are names when each word is a
+capitalised word English hardly uses or a lone first name, none a place,
+in mixed case and not at a sentence's start ("Walmart and Target" stays:
+"Target" is an everyday word).
+
 The word for a relative, a partner, a friend or a neighbour after a
 possessive ("her son Dharmender", "the victim's boyfriend, Marcus"), and
 "named" ("a male named Juan"), introduce a name too: the capitalised words
@@ -52,6 +58,7 @@ import re
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from redaction_rules.sentences import at_sentence_start
 from redaction_rules.recognizers import gazetteers
 from redaction_rules.recognizers.cue_words import words_after
 from redaction_rules.recognizers.gazetteers import (ANY_PERSONAL_TITLE, HONORIFICS, LANDMARK_WORDS, NAME_TITLES,
@@ -154,6 +161,29 @@ class PersonNameRecognizer(EntityRecognizer):
         return words_after(text, cues, _CUE_WORD,
                            lambda word: self._relative_name_word(without_possessive(word), caseless))
 
+    def _listed_word(self, token: str) -> bool:
+        word = without_possessive(token.rstrip("."))
+        return (self._rare_capitalised(word) or (word[:1].isupper() and word.lower() in self._lone_names)) \
+            and word.lower() not in self._places
+
+    def _coordinated(self, text: str, tokens) -> list[tuple[int, int]]:
+        """Words joined by "and" or commas ("Premchand and Puranchand", "Neha, Ritu and Rajesh"), in mixed
+        case, mid-sentence, each a capitalised word English hardly uses or a lone first name, no place."""
+        spans = []
+        for k in range(1, len(tokens) - 1):
+            if tokens[k].group().lower() not in ("and", "&") or not self._listed_word(tokens[k + 1].group()):
+                continue
+            first = k - 1
+            if not self._listed_word(tokens[first].group()):
+                continue
+            while first >= 2 and tokens[first - 1].group() == "," and self._listed_word(tokens[first - 2].group()):
+                first -= 2
+            if at_sentence_start(text, tokens[first].start()):
+                continue
+            spans += [(tokens[n].start(), tokens[n].start() + len(tokens[n].group().rstrip(".")))
+                      for n in range(first, k + 2, 2)]
+        return spans
+
     def _surname_after(self, tokens, i: int, j: int) -> bool:
         """A known first name (and an initial) at i..j, then an unknown capitalised word."""
         word = tokens[j].group()
@@ -223,7 +253,8 @@ class PersonNameRecognizer(EntityRecognizer):
         tokens = list(_TOKEN.finditer(text))
         results = [RecognizerResult(self.supported_entities[0], start, end, self.score)
                    for start, end in (*self._cued(text), *self._related(text, caseless), *self._nicknamed(text, caseless),
-                                             *self._titled(tokens, caseless))]
+                                             *self._titled(tokens, caseless),
+                                             *(() if caseless else self._coordinated(text, tokens)))]
         i = 0
         while i < len(tokens):
             if not self._is_name(tokens[i].group(), caseless):
