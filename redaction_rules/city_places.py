@@ -58,7 +58,6 @@ def load(name: str) -> "CityPlaces":
 
 class CityPlaces:
     def __init__(self, places: CityPlaceList):
-        self.city = places.city
         self._index = PhraseIndex({p: None for p in (*places.streets, *places.neighbourhoods, *places.landmarks)})
         self._names = gazetteers.load()["names"]
 

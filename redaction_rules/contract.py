@@ -165,9 +165,8 @@ class FreeText(Strict):
     @field_validator("city_places")
     @classmethod
     def _place_list(cls, value):
-        if value is not None:
-            if value not in places.available():
-                raise ValueError(f"no place list {value!r}; shipped: {', '.join(places.available())}")
+        if value is not None and value not in places.available():
+            raise ValueError(f"no place list {value!r}; shipped: {', '.join(places.available())}")
         return value
 
     @field_validator("entities")

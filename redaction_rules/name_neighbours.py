@@ -35,20 +35,20 @@ from redaction_rules.recognizers.gazetteers import without_possessive
 _PARTY_WORDS = ("defendant", "accused", "suspect", "offender", "arrestee", "decedent", "deceased", "juvenile",
                 "informant", "appellant", "petitioner", "respondent", "plaintiff", "applicant", "claimant",
                 "deponent", "complainant", "advocate", "counsel", "adv", "advs")
+_PARTIES = frozenset({*_PARTY_WORDS, *(w + "s" for w in _PARTY_WORDS), *ROLES})
 _JUDGES_AND_SUFFIXES = ("hon'ble", "honble", "justice", "judge", "magistrate", "lord", "lady", "aka", "jr", "sr", "jj")
 _NOT_A_NAME = frozenset({*gazetteers.NAME_TITLES, *gazetteers.HONORIFICS, *gazetteers.STREET_SUFFIXES,
-                         *gazetteers.LANDMARK_WORDS, *ROLES, *_JUDGES_AND_SUFFIXES,
-                         *_PARTY_WORDS, *(w + "s" for w in _PARTY_WORDS)})
+                         *gazetteers.LANDMARK_WORDS, *_JUDGES_AND_SUFFIXES, *_PARTIES})
 _AFTER = re.compile(r"(?:[ \t]+\n?[ \t]*|\n[ \t]*)([^\W\d_][\w'’-]*)")
 _BEFORE = re.compile(r"([^\W\d_][\w'’-]*)(?:[ \t]+\n?[ \t]*|\n[ \t]*)$")
-_JOINED = re.compile(r"([^\W\d_][\w'’-]*)")
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
-_EDGE_WORD = re.compile(r"[^\W\d_][\w'’.-]*")  # after a name that ends in an initial's dot
+_JOINED = re.compile(f"({_WORDS.pattern})")  # after a name that ends in an initial's dot
+_EDGE_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 _MAX_ROUNDS = 3
 # Words NER takes into a name in capitals ("WIT ZHANG WEI STATED THAT"), which no name is; an
 # everyday word in general may be ("ROSE YOUNG", "Will"), so only these are trimmed.
-_NEVER_A_NAME = frozenset({*_PARTY_WORDS, *(w + "s" for w in _PARTY_WORDS), *ROLES, "wit", "comp", "compl", "deft",
-                           "officer", "off", "det", "sgt", "lt", "p/o", "po", "stated", "states", "said", "says", "told", "tells", "reported", "reports", "advised",
+_NEVER_A_NAME = frozenset({*_PARTIES, *gazetteers.POLICE_TITLES, "compl", "off", "po",
+                           "stated", "states", "said", "says", "told", "tells", "reported", "reports", "advised",
                            "and", "or", "the", "was", "were", "is", "are", "that", "who", "had", "has"})
 
 
@@ -76,7 +76,7 @@ def _ordinary(word: str) -> bool:
 
 
 def _trimmed(text: str, r: RecognizerResult) -> RecognizerResult:
-    """A name guess without the titles, roles and everyday words at its edges ("WIT ZHANG WEI STATED")."""
+    """A name guess without the roles, police titles and speech at its edges ("WIT ZHANG WEI STATED")."""
     words = list(_EDGE_WORD.finditer(text, r.start, r.end))
     first, last = 0, len(words) - 1
     while first < last and _ordinary(words[first].group()):

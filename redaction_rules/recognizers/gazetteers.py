@@ -55,8 +55,9 @@ PERSONAL_TITLES = {"M": ("mr", "mister"), "F": ("ms", "mrs", "miss", "mz")}
 # capitalised word after one is a name ("Det. Lopez"), and a detection that
 # spills over one beside a kept name has not found anything more.
 ANY_PERSONAL_TITLE = frozenset(t for titles in PERSONAL_TITLES.values() for t in titles)
-NAME_TITLES = frozenset({*ANY_PERSONAL_TITLE,
-                         "madam", "dr", "prof", "sir", "officer", "sgt", "det", "lt", "deft", "comp", "wit", "p/o"})
+# Police reports' own titles say who someone is in the case; no name is one of them.
+POLICE_TITLES = frozenset({"officer", "sgt", "det", "lt", "deft", "comp", "wit", "p/o"})
+NAME_TITLES = frozenset({*ANY_PERSONAL_TITLE, "madam", "dr", "prof", "sir", *POLICE_TITLES})
 # Honorifics of other languages that stand before a name as Mr and Mrs do in
 # English ("Shri Sibal", "Smt. Soumiya", "Herr Vogel", "Señora Ruiz"). None is
 # a name itself; a place may begin with one ("Sri Lanka"), which the name
