@@ -40,7 +40,9 @@ setup(
         "faker==40.54.0",
         "pydantic==2.14.3",
         "pyyaml==6.0.3",
+        # the spec's schema: jsonschema-rs decides each record, fastjsonschema names where one fails
         "fastjsonschema==2.22.3",
+        "jsonschema-rs==0.61.2",
         "anyascii==0.3.3",
         "countryinfo==1.0.1",
         "tldextract==5.4.0",

@@ -19,6 +19,7 @@ import re
 from datetime import date, datetime
 
 import fastjsonschema
+import jsonschema_rs
 
 from redaction_rules.fields import FIELD_KINDS
 
@@ -83,6 +84,19 @@ def _at(node, parts: list[str], where: str):
         yield from _at(node[parts[0]], parts[1:], f"{where}.{parts[0]}" if where else parts[0])
 
 
+def _dates_valid(node, parts: list[str], at: int, check) -> bool:
+    """Every date at a dotted path passes `check`: `_at` without the locations, which only a
+    refusal needs, since every record passes through here."""
+    while True:
+        if isinstance(node, list):
+            return all(_dates_valid(item, parts, at, check) for item in node)
+        if at == len(parts):
+            return node is None or check(node)
+        if not isinstance(node, dict) or parts[at] not in node:
+            return True
+        node, at = node[parts[at]], at + 1
+
+
 def _too_long(node, known: frozenset[str], where: str = "") -> str | None:
     """Where the first string over the limit is; a key outside the spec is not named."""
     if isinstance(node, str):
@@ -100,10 +114,18 @@ def _too_long(node, known: frozenset[str], where: str = "") -> str | None:
     return None
 
 
+_DATE_CHECKS = tuple((path.split("."), is_spec_date, "YYYY-MM-DD") if FIELD_KINDS[path] == "dob" else
+                     (path.split("."), is_spec_datetime, "YYYY-MM-DD[THH:MM[:SS[.ffffff]]][Z|+HH:MM]")
+                     for path in DATE_PATHS)
+
+
 class RecordParser:
     """One export line to a spec record; built once per worker (the schema is compiled)."""
 
     def __init__(self, schema: dict):
+        # jsonschema-rs decides (in Rust, ten times faster on a record); fastjsonschema's compiled
+        # check runs only on a refusal, for the place it fails at
+        self.admits = jsonschema_rs.validator_for(schema).is_valid
         self.validate = fastjsonschema.compile(schema)
         self.known_keys = _property_names(schema)
 
@@ -129,20 +151,26 @@ class RecordParser:
             return None, "not a JSON object"
         if _SURROGATE_ESCAPE.search(text) and not _encodable(record):
             return None, "a string holds a lone surrogate escape (not a character)"
-        try:
-            self.validate(record)
-        except fastjsonschema.JsonSchemaValueException as error:
-            return None, schema_reason(error, record)
-        if len(text) > MAX_STRING_CHARS:
+        return self.check(record, may_hold_long_strings=len(text) > MAX_STRING_CHARS)
+
+    def check(self, record: dict, may_hold_long_strings: bool = True) -> tuple[dict | None, str | None]:
+        """The spec's rules on a record already read as JSON reads: its shape, its strings'
+        length, its dates. A mapped row's record comes here without being written out as JSON
+        first; its mapper let through only what JSON can hold (`json_value_problem`)."""
+        if not self.admits(record):
+            try:
+                self.validate(record)
+            except fastjsonschema.JsonSchemaValueException as error:
+                return None, schema_reason(error, record)
+            return None, "record: fails the spec"  # the two checks disagree: withheld, never guessed
+        if may_hold_long_strings:
             found = _too_long(record, self.known_keys)
             if found:
                 return None, f"{_render(found)}: longer than {MAX_STRING_CHARS:,} characters"
-        for path in DATE_PATHS:
-            check = is_spec_date if FIELD_KINDS[path] == "dob" else is_spec_datetime
-            for where, value in _at(record, path.split("."), ""):
-                if value is not None and not check(value):
-                    written = "YYYY-MM-DD" if FIELD_KINDS[path] == "dob" else "YYYY-MM-DD[THH:MM[:SS[.ffffff]]][Z|+HH:MM]"
-                    return None, f"{where}: not a date written {written}"
+        for parts, check, written in _DATE_CHECKS:
+            if not _dates_valid(record, parts, 0, check):
+                where = next(w for w, value in _at(record, parts, "") if value is not None and not check(value))
+                return None, f"{where}: not a date written {written}"
         return record, None
 
     def _object(self, pairs: list) -> dict:
@@ -168,6 +196,22 @@ class RecordParser:
         if not math.isfinite(value):
             raise _Refused("not JSON (a number out of range)")
         return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_value_problem(value) -> str | None:
+    """Why one value made outside JSON (a mapped cell, a mapping's constant) could not have come
+    through `parse`, or None: what the parser refuses in a line, refused in a value too."""
+    if isinstance(value, str):
+        if len(value) > MAX_STRING_CHARS:
+            return f"longer than {MAX_STRING_CHARS:,} characters"
+        if _SURROGATE.search(value):
+            return "a string holds a lone surrogate (not a character)"
+    elif isinstance(value, float) and not math.isfinite(value):
+        return "a number out of range"
+    return None
 
 
 def _encodable(record: dict) -> bool:

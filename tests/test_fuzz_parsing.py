@@ -10,6 +10,7 @@ JSON; the contract loader either returns a contract or raises
 import json
 import math
 
+import fastjsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -102,6 +103,20 @@ def mutated_values(draw):
 @given(mutated_values())
 def test_a_value_of_any_type_anywhere_gives_a_record_or_a_reason(raw):
     _check(raw)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_values())
+def test_the_deciding_schema_check_and_the_explaining_one_agree(raw):
+    """jsonschema-rs decides and fastjsonschema explains: a record one admits and the other
+    refuses would be published on one check's word, or refused with no reason."""
+    record = json.loads(raw)
+    try:
+        PARSER.validate(record)
+        explained = True
+    except fastjsonschema.JsonSchemaValueException:
+        explained = False
+    assert PARSER.admits(record) == explained
 
 
 def test_an_accepted_number_is_finite():
