@@ -20,7 +20,6 @@ import apache_beam as beam
 from fixtures.pars_sql import write_pars_sql
 from pipelines.inputs import resolve_inputs
 from pipelines.map_rows import MapRows
-from pipelines.parse import ParseRecords
 from pipelines.scan_inputs import ReadInputs
 from pipelines.run import beam_options
 from redaction_rules.fields import record_schema
@@ -72,14 +71,13 @@ class _Count(beam.DoFn):
 
 
 def feedshield_read(source: str, mapping_path: str) -> int:
-    """feedshield's own read of a mapped export: read, map to the spec, parse; records counted."""
+    """feedshield's own read of a mapped export: read, map to the spec and check by it; records counted."""
     mapping = load_mapping(mapping_path).mapping
     inputs = resolve_inputs(source, mapping)
     with tempfile.TemporaryDirectory() as staging, beam.Pipeline(options=beam_options(IN_PROCESS)) as p:
         # as a run reads its inputs: proved and cut on the workers
         rows = (p | "Read" >> ReadInputs(tuple(inputs), staging, mapping))["elements"]
-        mapped = rows | "MapRows" >> MapRows(mapping, [f.place for f in inputs])
-        parsed = mapped.lines | "Parse" >> ParseRecords(record_schema(), [f.place for f in inputs])
+        parsed = rows | "MapRows" >> MapRows(mapping, record_schema(), [f.place for f in inputs])
         _ = parsed.records | "Count" >> beam.ParDo(_Count())
     return None  # the records are the export's rows, counted by the caller
 

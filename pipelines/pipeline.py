@@ -79,14 +79,13 @@ class ShieldFeed(beam.PTransform):
         read = pbegin | "Read" >> ReadInputs(plan.inputs, plan.staging, plan.mapping)
         read, proofs = read["elements"], read[PROOFS]
         read = read | "ProgressRead" >> CountProgress(plan.staging, READ, passthrough=True)
-        unmapped = []
         if plan.mapping and plan.mapping.group_by:
             read = read | "GroupRows" >> GroupRows(plan.mapping.group_by)
         if plan.mapping:
-            mapped = read | "MapRows" >> MapRows(plan.mapping, plan.places)
-            read, unmapped = mapped.lines, [mapped.dead_letter]
-        parsed = read | "Parse" >> ParseRecords(plan.schema, plan.places)
-        dead_letter = (*unmapped, parsed.dead_letter) | "GatherDeadLetters" >> beam.Flatten()
+            parsed = read | "MapRows" >> MapRows(plan.mapping, plan.schema, plan.places)
+        else:
+            parsed = read | "Parse" >> ParseRecords(plan.schema, plan.places)
+        dead_letter = parsed.dead_letter
         repeats = parsed.records | "FindRepeatedIds" >> FindRepeatedIds()
         kept = parsed.records | "Exclude" >> ExcludeRecords(plan.contract)
         holdings = pbegin | "ReadHoldings" >> ReadHoldings(plan.holdings_file)

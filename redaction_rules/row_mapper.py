@@ -1,17 +1,21 @@
 """One row of a city's export into one record of the input spec, as its source mapping says.
 
-The record it makes is then read by `RecordParser` like any JSON Lines
+The record it makes is then checked by `RecordParser` like any JSON Lines
 record, so a mapped export meets every rule of the spec (types, enums,
-dates) and nothing is trusted because it came through a mapping. A value
+dates) and nothing is trusted because it came through a mapping; a value
+JSON could not have carried (an infinite number, a lone surrogate, a
+string over the parser's limit) is refused here, where it is made. A value
 the mapping cannot read makes the whole row a dead letter; the reason
 names the field and the column, never the value.
 """
+import math
 import re
 from datetime import date, datetime, time
 from functools import lru_cache
 from decimal import Decimal
 
 from redaction_rules.fields import catalog
+from redaction_rules.record_parser import MAX_STRING_CHARS, json_value_problem
 from redaction_rules.source_mapping import TEMPLATE_COLUMN, Source, SourceMapping
 
 _INTEGER = re.compile(r"[+-]?\d{1,18}\Z")
@@ -20,7 +24,10 @@ _BOOLEANS = {"true": True, "false": False}
 
 
 def cell_text(value) -> str:
-    """A database's or a Parquet file's typed value as a CSV would give it: the mapping reads text."""
+    """A database's or a Parquet file's typed value as a CSV would give it: the mapping reads text.
+    Called for every cell of an export, so text, the common case, is answered first."""
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -30,6 +37,11 @@ def cell_text(value) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)
+
+
+def row_text(row) -> list[str]:
+    """Every cell of a row as `cell_text` gives it; text and nulls, most cells, without a call."""
+    return [value if type(value) is str else "" if value is None else cell_text(value) for value in row]
 
 
 class Unreadable(ValueError):
@@ -42,25 +54,23 @@ class RowMapper:
         self.grouped = mapping.group_by is not None
         self.own_rows = {s: mapping.table_of(s) is None and not self.grouped for s in ("persons", "charges")}
         kinds = {path: field.kind for path, field in catalog().items()}
-        self.record = [(path.split("."), _Reader(source), kinds[path]) for path, source in mapping.record.items()]
-        self.persons = [[(path.split("."), _Reader(source), kinds[f"persons.{path}"]) for path, source in entry.items()]
-                        for entry in mapping.persons]
-        self.charges = [[(path.split("."), _Reader(source), kinds[f"charges.{path}"]) for path, source in entry.items()]
-                        for entry in mapping.charges]
+        self.record = _Fields(mapping.record, kinds, "")
+        self.persons = [_Fields(entry, kinds, "persons.") for entry in mapping.persons]
+        self.charges = [_Fields(entry, kinds, "charges.") for entry in mapping.charges]
 
     def map(self, row: dict[str, str], persons=(), charges=()) -> dict:
         """The record of one row, with its persons' and charges' rows from their tables where the
         mapping has them; raises `Unreadable` naming the field and column."""
-        record = self._fill(self.record, row, "")
-        if self.grouped and any(self._fill(self.record, other, "") != record for other in persons):
+        record = self.record.fill(row, "")
+        if self.grouped and any(self.record.fill(other, "") != record for other in persons):
             raise Unreadable("the rows of one record (by group_by) disagree on a record field")
         for section, entries, rows in (("persons", self.persons, persons), ("charges", self.charges, charges)):
             if not entries:
                 continue
             if self.own_rows[section]:
-                record[section] = [self._fill(fields, row, f"{section}[{i}].") for i, fields in enumerate(entries)]
+                record[section] = [fields.fill(row, f"{section}[{i}].") for i, fields in enumerate(entries)]
             else:
-                made = [self._fill(entries[0], r, f"{section}[{i}].") for i, r in enumerate(rows or ())]
+                made = [entries[0].fill(r, f"{section}[{i}].") for i, r in enumerate(rows or ())]
                 # in a group, a person repeats on each of their charges' rows: the same one is one
                 record[section] = _distinct(made) if self.grouped else made
         return record
@@ -76,59 +86,109 @@ class RowMapper:
                 groups.append((f"{section}.", entries[0], list(rows or ())))
         for prefix, fields, rows in groups:
             for one in rows:
-                for parts, source, kind in fields:
+                for path, _, _, read, _ in fields.entries:
                     try:
-                        yield prefix + ".".join(parts), _typed(source.read(one), kind), None
+                        yield prefix + path, read(one), None
                     except Unreadable as exc:
-                        yield prefix + ".".join(parts), None, str(exc)
+                        yield prefix + path, None, str(exc)
 
-    def _fill(self, fields, row: dict[str, str], prefix: str) -> dict:
+
+class _Fields:
+    """The fields one mapping entry fills (the record's, or one person's or charge's), each read
+    by a function chosen once, since every row reaches every field."""
+
+    def __init__(self, sources: dict[str, Source], kinds: dict[str, str], section: str):
+        self.entries = []
+        for path, source in sources.items():
+            *parents, leaf = path.split(".")
+            where = f" (column {', '.join(source.columns)})" if source.columns else ""
+            self.entries.append((path, tuple(parents), leaf, _reader(source, kinds[section + path]), where))
+
+    def fill(self, row: dict[str, str], prefix: str) -> dict:
         out: dict = {}
-        for parts, source, kind in fields:
+        for path, parents, leaf, read, where in self.entries:
             try:
-                value = _typed(source.read(row), kind)
+                value = read(row)
             except Unreadable as exc:
-                where = f" (column {', '.join(source.columns)})" if source.columns else ""
-                raise Unreadable(f"{prefix}{'.'.join(parts)}{where}: {exc}") from None
+                raise Unreadable(f"{prefix}{path}{where}: {exc}") from None
             node = out
-            for part in parts[:-1]:
+            for part in parents:
                 node = node.setdefault(part, {})
-            node[parts[-1]] = value
+            node[leaf] = value
         return out
 
 
-class _Reader:
-    """One field's source as plain attributes, read once per row (pydantic's are slower to reach)."""
-    __slots__ = ("constant", "value", "column", "template", "columns", "codes", "date_format", "datetime_format")
+def _reader(source: Source, kind: str):
+    """How one field's value is read from a row: its text (a column, a template), then its code
+    table or date format, then the spec's type; a value JSON could not carry is refused."""
+    if "constant" in source.model_fields_set:
+        return _fixed(source.constant, kind)
+    text = _template(source.template, source.columns) if source.template is not None else _column(source.column)
+    if source.codes is not None:
+        codes = {code: _fixed(value, kind) for code, value in source.codes.items()}
 
-    def __init__(self, source: Source):
-        self.constant = "constant" in source.model_fields_set
-        self.value = source.constant
-        self.column, self.template, self.columns = source.column, source.template, source.columns
-        self.codes = source.codes
-        self.date_format, self.datetime_format = source.date_format, source.datetime_format
-
-    def read(self, row: dict[str, str]):
-        if self.constant:
-            return self.value
-        if self.template is not None:
-            values = {c: (row.get(c) or "").strip() for c in self.columns}
-            if not all(values.values()):
+        def coded(row):
+            value = text(row)
+            if value is None:
                 return None
-            value = TEMPLATE_COLUMN.sub(lambda m: values[m.group(1)], self.template)
-        else:
-            value = (row.get(self.column) or "").strip()
-            if not value:
-                return None
-        if self.codes is not None:
-            if value not in self.codes:
+            if value not in codes:
                 raise Unreadable("a value not in its code table")
-            return self.codes[value]
-        if self.date_format:
-            return _parsed(value, self.date_format).date().isoformat()
-        if self.datetime_format:
-            return _parsed(value, self.datetime_format).isoformat()
+            return codes[value](row)
+        return coded
+    form = source.date_format or source.datetime_format
+    if form:
+        day = source.date_format is not None
+
+        def dated(row):
+            value = text(row)
+            if value is None:
+                return None
+            when = _parsed(value, form)
+            return when.date().isoformat() if day else when.isoformat()
+        return dated
+    convert = _CONVERT.get(kind)
+
+    def typed(row):
+        value = text(row)
+        if value is None:
+            return None
+        if convert is not None:
+            return convert(value)
+        if len(value) > MAX_STRING_CHARS or not value.isascii() and json_value_problem(value):
+            raise Unreadable(json_value_problem(value))
         return value
+    return typed
+
+
+def _fixed(value, kind: str):
+    """A constant's (or a code's) reader: typed and checked once, as a cell would be each time."""
+    try:
+        value = _typed(value, kind)
+        problem = None if value is None else json_value_problem(value)
+    except Unreadable as exc:
+        problem = str(exc)
+
+    def fixed(_row):
+        if problem:
+            raise Unreadable(problem)
+        return value
+    return fixed
+
+
+def _column(name: str):
+    def column(row):
+        value = row.get(name)
+        return (value.strip() or None) if value else None
+    return column
+
+
+def _template(template: str, columns: list[str]):
+    def filled(row):
+        values = {c: (row.get(c) or "").strip() for c in columns}
+        if not all(values.values()):
+            return None
+        return TEMPLATE_COLUMN.sub(lambda m: values[m.group(1)], template)
+    return filled
 
 
 @lru_cache(maxsize=4096)
@@ -160,9 +220,15 @@ def _typed(value, kind: str):
     if kind == "number":
         if not _NUMBER.match(value):
             raise Unreadable("not a number")
-        return float(value)
+        number = float(value)
+        if not math.isfinite(number):
+            raise Unreadable("a number out of range")
+        return number
     if kind == "boolean":
         if value.lower() not in _BOOLEANS:
             raise Unreadable("not true or false (give a code table)")
         return _BOOLEANS[value.lower()]
     return value
+
+
+_CONVERT = {kind: (lambda value, kind=kind: _typed(value, kind)) for kind in ("integer", "number", "boolean")}
