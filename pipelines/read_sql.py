@@ -25,11 +25,11 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from pipelines.elements import Row
-from redaction_rules.row_mapper import cell_text
+from redaction_rules.row_mapper import cell_text, row_text
 from redaction_rules.source_mapping import SourceMapping, TableRef
 
 KEYS_PER_CHUNK = 500
-SECTIONS = ("record", "persons", "charges")
+FETCH_ROWS = 2000  # rows fetched at a time when every row of a table is read
 
 
 class SqlUnreadable(ValueError):
@@ -228,11 +228,12 @@ def scan_sql(index: int, url: str, mapping: SourceMapping, keys_per_chunk: int =
                 seen = [row[1] for row in listed if row[1] is not None]
                 window = Poll(window.after, cell_text(max(seen)) if seen else window.after)
             digest = hashlib.sha256()
+            line = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps' bytes, its encoder built once
             for section in _sections(mapping):
                 try:
-                    for row in connection.execute(_select(mapping, sources, section, window=window)):
-                        digest.update(json.dumps([section, *map(cell_text, row)], ensure_ascii=False).encode("utf-8"))
-                        digest.update(b"\n")
+                    for row in connection.execute(_select(mapping, sources, section, window=window)
+                                                  .execution_options(yield_per=FETCH_ROWS)):
+                        digest.update((line([section, *row_text(row)]) + "\n").encode("utf-8"))
                 except (ValueError, TypeError):  # SQLite stores any value in any column
                     raise SqlUnreadable(f"a value of the {section} table is not of its column's declared type") from None
     except SqlUnreadable:
@@ -254,21 +255,20 @@ def scan_sql(index: int, url: str, mapping: SourceMapping, keys_per_chunk: int =
 def iter_sql_chunk(chunk: SqlChunk, connection, sources: dict):
     """A `Row` for each record of the chunk, with its persons' and charges' rows."""
     mapping = chunk.mapping
-    wanted = {s: set(mapping.columns_of(s)) for s in SECTIONS}
     read = {}
     for section in _sections(mapping):
-        columns = _columns(mapping, section)
-        rows = [dict(zip(columns, map(cell_text, row)))
-                for row in connection.execute(_select(mapping, sources, section, chunk.lo, chunk.hi, chunk.window))]
-        read[section] = rows
+        columns = _columns(mapping, section)  # the key first, then the columns the mapping names
+        names = columns if columns[0] in mapping.columns_of(section) else columns[1:]
+        skip = len(columns) - len(names)
+        query = _select(mapping, sources, section, chunk.lo, chunk.hi, chunk.window)
+        read[section] = [(cells[0], dict(zip(names, cells[skip:])))
+                         for cells in map(row_text, connection.execute(query).all())]
     by_key = {s: {} for s in ("persons", "charges")}
     for section in by_key:
-        for row in read.get(section, ()):
-            by_key[section].setdefault(row[mapping.sql.key], []).append(
-                {c: v for c, v in row.items() if c in wanted[section]})
-    for n, row in enumerate(read["record"]):
-        key = row[mapping.sql.key]
-        yield Row((chunk.index, chunk.first + n), {c: v for c, v in row.items() if c in wanted["record"]},
+        for key, cells in read.get(section, ()):
+            by_key[section].setdefault(key, []).append(cells)
+    for n, (key, cells) in enumerate(read["record"]):
+        yield Row((chunk.index, chunk.first + n), cells,
                   None, tuple(by_key["persons"].get(key, ())), tuple(by_key["charges"].get(key, ())))
 
 
