@@ -1,11 +1,11 @@
-"""Inputs: the files a pattern matches, listed; a database, scanned.
+"""Inputs: the files a pattern matches, listed; a database's catalogue, checked.
 
 Files (JSON Lines, a mapped CSV or Parquet export) are only listed here:
 the workers prove and cut them (`scan_inputs`), so that the driver reads
-no record bytes. A database is scanned here for its key ranges and digest
-before the pipeline starts. Either way a missing or corrupt input stops
-the run with exit 5 and nothing is published, and the manifest proves
-which bytes went into the feed.
+no record bytes. Of a database only the catalogue is checked here; the
+workers list its keys and prove its rows as they read them. Either way a
+missing or corrupt input stops the run with exit 5 and nothing is
+published, and the manifest proves which bytes went into the feed.
 """
 import lzma
 import zlib

@@ -10,12 +10,15 @@ text, as a CSV gives them (dates and times in ISO 8601), so one mapping
 language serves every format.
 
 The driver only checks the catalogue (a table or a mapped column that is
-not there: `check_database`) and reads no row. The scanning worker checks
-what would make every record wrong (a key that repeats in the record
-table) and digests every selected row in key order for the manifest.
-Read from a database nobody writes to during the run (a replica or a
-snapshot): a table that changes between the scan and the reads shows as
-counts that do not add up, or goes unseen if the counts stay the same.
+not there: `check_database`) and reads no row. The scanning worker lists
+the keys only, and checks what would make every record wrong (a key that
+repeats in the record table). The manifest's proof of a database is made
+from the rows as they were read: each range's reader digests the rows it
+selected, and `CombineChunkProofs` chains the ranges' digests in key
+order, so the proof names what went into the feed, and nobody reads a row
+twice. Read from a database nobody writes to during the run (a replica or
+a snapshot): a range that holds more or fewer records than were listed
+fails the job (exit 5); a change that keeps the count shows in the proof.
 """
 import hashlib
 import json
@@ -29,7 +32,8 @@ from redaction_rules.row_mapper import cell_text, row_text
 from redaction_rules.source_mapping import SourceMapping, TableRef
 
 KEYS_PER_CHUNK = 500
-FETCH_ROWS = 2000  # rows fetched at a time when every row of a table is read
+CHUNK_PROOFS = "chunk_proofs"
+_LINE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps' text, its encoder built once
 
 
 class SqlUnreadable(ValueError):
@@ -213,29 +217,22 @@ def _sections(mapping: SourceMapping) -> list[str]:
 
 
 def scan_sql(index: int, url: str, mapping: SourceMapping, keys_per_chunk: int = KEYS_PER_CHUNK,
-             window: Poll | None = None) -> tuple[int, list[SqlChunk], str, Poll | None]:
-    """(records, chunks, sha256 of every selected row in key order, the poll with the newest
-    `updated_at` seen); with a poll, of the records updated after it only (and their persons' and
-    charges' rows). Raises `SqlUnreadable`."""
+             window: Poll | None = None) -> tuple[int, list[SqlChunk], Poll | None]:
+    """(records, chunks, the poll with the newest `updated_at` seen); with a poll, of the records
+    updated after it only. Raises `SqlUnreadable`."""
     import sqlalchemy as sa
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
             sources = reflect(connection, mapping)
-            listed = connection.execute(_keys(mapping, sources, window)).all()
+            try:
+                listed = connection.execute(_keys(mapping, sources, window)).all()
+            except (ValueError, TypeError):  # SQLite stores any value in any column
+                raise SqlUnreadable("a value of the record table is not of its column's declared type") from None
             keys = [row[0] for row in listed]
             if window is not None:
                 seen = [row[1] for row in listed if row[1] is not None]
                 window = Poll(window.after, cell_text(max(seen)) if seen else window.after)
-            digest = hashlib.sha256()
-            line = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps' bytes, its encoder built once
-            for section in _sections(mapping):
-                try:
-                    for row in connection.execute(_select(mapping, sources, section, window=window)
-                                                  .execution_options(yield_per=FETCH_ROWS)):
-                        digest.update((line([section, *row_text(row)]) + "\n").encode("utf-8"))
-                except (ValueError, TypeError):  # SQLite stores any value in any column
-                    raise SqlUnreadable(f"a value of the {section} table is not of its column's declared type") from None
     except SqlUnreadable:
         raise
     except sa.exc.SQLAlchemyError as exc:
@@ -249,20 +246,27 @@ def scan_sql(index: int, url: str, mapping: SourceMapping, keys_per_chunk: int =
         raise SqlUnreadable(f"a record has no {mapping.sql.key}")
     chunks = [SqlChunk(index, url, keys[i], keys[min(i + keys_per_chunk, len(keys)) - 1], i + 1,
                        min(keys_per_chunk, len(keys) - i), mapping, window) for i in range(0, len(keys), keys_per_chunk)]
-    return len(keys), chunks, digest.hexdigest(), window
+    return len(keys), chunks, window
 
 
-def iter_sql_chunk(chunk: SqlChunk, connection, sources: dict):
-    """A `Row` for each record of the chunk, with its persons' and charges' rows."""
+def iter_sql_chunk(chunk: SqlChunk, connection, sources: dict, digest=None):
+    """A `Row` for each record of the chunk, with its persons' and charges' rows; every row read
+    goes into `digest` (a hashlib object), where one is given, as a JSON line of its section
+    and its cells. Raises `SqlUnreadable` for a value that is not of its column's declared type."""
     mapping = chunk.mapping
     read = {}
     for section in _sections(mapping):
         columns = _columns(mapping, section)  # the key first, then the columns the mapping names
         names = columns if columns[0] in mapping.columns_of(section) else columns[1:]
         skip = len(columns) - len(names)
-        query = _select(mapping, sources, section, chunk.lo, chunk.hi, chunk.window)
-        read[section] = [(cells[0], dict(zip(names, cells[skip:])))
-                         for cells in map(row_text, connection.execute(query).all())]
+        try:
+            rows = [row_text(row) for row in
+                    connection.execute(_select(mapping, sources, section, chunk.lo, chunk.hi, chunk.window)).all()]
+        except (ValueError, TypeError):  # SQLite stores any value in any column
+            raise SqlUnreadable(f"a value of the {section} table is not of its column's declared type") from None
+        if digest is not None:
+            digest.update("".join(_LINE([section, *cells]) + "\n" for cells in rows).encode("utf-8"))
+        read[section] = [(cells[0], dict(zip(names, cells[skip:]))) for cells in rows]
     by_key = {s: {} for s in ("persons", "charges")}
     for section in by_key:
         for key, cells in read.get(section, ()):
@@ -278,14 +282,14 @@ class SqlRowReader:
     def __init__(self):
         self.engines = {}
 
-    def rows(self, chunk: SqlChunk):
+    def rows(self, chunk: SqlChunk, digest=None):
         if chunk.url not in self.engines:
             engine = create_engine(chunk.url)
             with engine.connect() as connection:
                 self.engines[chunk.url] = engine, reflect(connection, chunk.mapping)
         engine, sources = self.engines[chunk.url]
         with engine.connect() as connection:
-            yield from iter_sql_chunk(chunk, connection, sources)
+            yield from iter_sql_chunk(chunk, connection, sources, digest)
 
     def close(self) -> None:
         for engine, _ in self.engines.values():
@@ -294,6 +298,9 @@ class SqlRowReader:
 
 
 class ReadSqlChunk(beam.DoFn):
+    """A chunk's records out, and its proof `(input, first record, sha256 of its rows)` on
+    `CHUNK_PROOFS`. A chunk that does not hold the records listed in it fails the job."""
+
     def __init__(self):
         self.rows = Metrics.counter("feedshield", "input_lines")
 
@@ -301,10 +308,46 @@ class ReadSqlChunk(beam.DoFn):
         self.reader = SqlRowReader()
 
     def process(self, chunk: SqlChunk):
-        for row in self.reader.rows(chunk):
-            self.rows.inc()
-            yield row
+        digest, read = hashlib.sha256(), 0
+        try:
+            for row in self.reader.rows(chunk, digest):
+                read += 1
+                self.rows.inc()
+                yield row
+        except SqlUnreadable as exc:
+            raise SqlUnreadable(f"input {safe_url(chunk.url)}: {exc}") from None
+        if read != chunk.rows:
+            raise SqlUnreadable(f"input {safe_url(chunk.url)}: {chunk.rows} record(s) were listed in the key range "
+                                f"of records {chunk.first} to {chunk.first + chunk.rows - 1} and {read} read: the "
+                                "database changed while it was read (read a replica or a snapshot)")
+        yield beam.pvalue.TaggedOutput(CHUNK_PROOFS, (chunk.index, chunk.first, digest.hexdigest()))
 
     def teardown(self):
         if hasattr(self, "reader"):
             self.reader.close()
+
+
+def chained_digest(chunk_digests) -> str:
+    """A database's proof: the SHA-256 of its chunks' digests (hex, one a line) in key order."""
+    return hashlib.sha256("".join(f"{d}\n" for d in chunk_digests).encode("ascii")).hexdigest()
+
+
+class CombineChunkProofs(beam.PTransform):
+    """Each input's listed proof `(index, None, records, latest)` with its sha256 made from its
+    chunks' proofs: the digest of what the readers read, wherever they ran."""
+
+    def __init__(self, chunk_proofs):
+        super().__init__()
+        self.chunk_proofs = chunk_proofs
+
+    def expand(self, listed):
+        return ({"listed": listed | "ListedByInput" >> beam.Map(lambda p: (p[0], p)),
+                 "chunks": self.chunk_proofs | "ChunksByInput" >> beam.Map(lambda c: (c[0], c[1:]))}
+                | "ByInput" >> beam.CoGroupByKey()
+                | "Chain" >> beam.FlatMap(_chained))
+
+
+def _chained(grouped):
+    _, found = grouped
+    for index, _, records, latest in found["listed"]:
+        yield index, chained_digest(d for _, d in sorted(found["chunks"])), records, latest

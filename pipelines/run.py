@@ -44,7 +44,7 @@ from pipelines.pipeline import (COUNTS_FILE, DEAD_LETTER_DIR, DISCLOSURES_DIR, E
                                 REPEATS_FILE, RETRACTIONS_DIR, RISK_AFTER_FILE, RISK_BEFORE_FILE, STAGING_DIRS, Plan, build)
 from pipelines.write import shard_name
 from pipelines.progress import ProgressWatcher
-from pipelines.read_sql import safe_url
+from pipelines.read_sql import SqlUnreadable, safe_url
 from pipelines.publish import Publisher
 from pipelines.object_feed import StateMissing, feed_folder
 from pipelines.releases import RUN_RECORD, FeedFolder
@@ -388,7 +388,8 @@ def record_manifest(run_id: str, checked: Checked, tallies: Tallies, verdict: Ve
 # What a worker's own `setup` raises about its machine, and the exit code the driver's check gives it.
 _WORKER_PROBLEMS = ((ModelUnavailable, exit_codes.MODEL, "a worker's environment is not ready"),
                     (KeyUnavailable, exit_codes.USAGE, "a worker cannot read a key"),
-                    (InputError, exit_codes.INPUT, "a worker cannot read an input"))
+                    (InputError, exit_codes.INPUT, "a worker cannot read an input"),
+                    (SqlUnreadable, exit_codes.INPUT, "a worker cannot read an input"))
 _WHILE_RUNNING = re.compile(r"\s*\[while running '[^']*'\]")
 
 

@@ -30,7 +30,8 @@ from pipelines.progress import INPUT, Beacon
 from pipelines.read import ReadEach, lines_of, scan
 from pipelines.read_csv import iter_csv_chunk, scan_csv
 from pipelines.read_parquet import iter_parquet_chunk, scan_parquet
-from pipelines.read_sql import Poll, ReadSqlChunk, SqlUnreadable, scan_sql
+from pipelines.read_sql import (CHUNK_PROOFS, KEYS_PER_CHUNK, CombineChunkProofs, Poll, ReadSqlChunk, SqlUnreadable,
+                                scan_sql)
 from redaction_rules.source_mapping import SourceMapping
 
 PROOFS = "proofs"
@@ -46,8 +47,9 @@ class FileLayout:
         return scan(index, path, digest=digest, indexed=indexed)
 
     def prove(self, index: int, path: str, seek_folder: str | None = None) -> tuple[str, int, list, str | None]:
-        """(sha256, records, chunks, the newest `updated_at` where a database is polled); a gzip
-        file cut in several chunks gets its seek points in `seek_folder`, where one is given."""
+        """(sha256, or None where it is made as the chunks are read, records, chunks, the newest
+        `updated_at` where a database is polled); a gzip file cut in several chunks gets its seek
+        points in `seek_folder`, where one is given."""
         digest = hashlib.sha256()
         indexed = seek_folder is not None and gzip_index.indexable(path)
         records, chunks = self.cut(index, path, digest, indexed)
@@ -61,7 +63,13 @@ class FileLayout:
         return lines_of(chunk, points)
 
     def reader(self) -> beam.DoFn:
+        """Reads a chunk's elements; a layout whose proof is made as it is read (a database) also
+        gives each chunk's proof on `CHUNK_PROOFS`."""
         return ReadEach(self.elements_of)
+
+    def proofs(self, listed, chunk_proofs):
+        """The inputs' proofs: a file's are whole when it is cut."""
+        return listed
 
 
 class CsvLayout(FileLayout):
@@ -93,21 +101,25 @@ class ParquetLayout(FileLayout):
 
 
 class SqlLayout(FileLayout):
-    """A database: cut by key ranges, proved by the digest of every selected row in key order."""
+    """A database: cut by key ranges, proved by the digests of the ranges' rows as they are read."""
     element_type = Row
+    keys_per_chunk = KEYS_PER_CHUNK
 
     def __init__(self, mapping: SourceMapping, window: Poll | None):
         self.mapping, self.window = mapping, window
 
     def prove(self, index: int, url: str, seek_folder: str | None = None):
         try:
-            records, chunks, sha256, window = scan_sql(index, url, self.mapping, window=self.window)
+            records, chunks, window = scan_sql(index, url, self.mapping, self.keys_per_chunk, self.window)
         except SqlUnreadable as exc:
             raise InputError(f"input {url}: {exc}") from None
-        return sha256, records, chunks, window.latest if window else None
+        return None, records, chunks, window.latest if window else None
 
     def reader(self) -> beam.DoFn:
         return ReadSqlChunk()
+
+    def proofs(self, listed, chunk_proofs):
+        return listed | "ChainChunkProofs" >> CombineChunkProofs(chunk_proofs)
 
 
 def layout_of(mapping: SourceMapping | None, window: Poll | None = None) -> FileLayout:
@@ -176,7 +188,8 @@ class ReadInputs(beam.PTransform):
                    | "Files" >> beam.Create(self.files)
                    | "ProveAndCut" >> beam.ParDo(ProveAndCut(self.staging, self.layout)).with_outputs(
                        PROOFS, main="chunks"))
-        elements = (scanned.chunks
-                    | "Spread" >> beam.Reshuffle()
-                    | "ReadChunks" >> beam.ParDo(self.layout.reader()).with_output_types(self.layout.element_type))
-        return {"elements": elements, PROOFS: scanned[PROOFS]}
+        read = (scanned.chunks
+                | "Spread" >> beam.Reshuffle()
+                | "ReadChunks" >> (beam.ParDo(self.layout.reader()).with_output_types(self.layout.element_type)
+                                   .with_outputs(CHUNK_PROOFS, main="elements")))
+        return {"elements": read.elements, PROOFS: self.layout.proofs(scanned[PROOFS], read[CHUNK_PROOFS])}

@@ -1,17 +1,26 @@
 """Databases as sources: the PARS-like layout in SQLite and in a real PostgreSQL server, read
 through redaction_rules/sources/pars-sql.yaml, give the feed the same records give as JSON Lines."""
+import hashlib
 import json
 import sqlite3
 from pathlib import Path
 
+import apache_beam as beam
 import pytest
+from apache_beam.pvalue import TaggedOutput
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
 
 import fixtures
 from fixtures.pars_sql import write_pars_sql
 from pipelines import exit_codes
 from pipelines.cli import main
+from pipelines.inputs import resolve_inputs
+from pipelines.read_sql import KEYS_PER_CHUNK, ReadSqlChunk, SqlRowReader, SqlUnreadable, chained_digest, scan_sql
+from pipelines.run import worker_environment_problem
+from pipelines.scan_inputs import PROOFS, ReadInputs, SqlLayout
 from redaction_rules.contract_loader import CONTRACTS_DIR
-from redaction_rules.source_mapping import SOURCES_DIR
+from redaction_rules.source_mapping import SOURCES_DIR, load_mapping
 from tests.conftest import tolerant_contract
 from tests.run_folders import feed_dir, read_manifest, withheld
 
@@ -102,6 +111,8 @@ def small_db(tmp_path) -> Path:
     ("ALTER TABLE persons DROP COLUMN birth_city", "persons lacks the mapped column(s) birth_city"),
     ("UPDATE incidents SET arrest_datetime = 'yesterday' WHERE incident_id = 4",
      "a value of the record table is not of its column's declared type"),
+    ("UPDATE persons SET dob = 'unknown' WHERE incident_id = 4",
+     "a value of the persons table is not of its column's declared type"),
 ])
 def test_a_database_that_cannot_be_read_as_mapped_stops_the_run_before_anything_is_written(
         small_db, tmp_path, capsys, damage, message):
@@ -121,6 +132,69 @@ def test_a_key_that_repeats_in_the_record_table_stops_the_run(small_db, tmp_path
         'record: {query: "SELECT * FROM incidents UNION ALL SELECT * FROM incidents WHERE incident_id = 2"}'))
     assert _run(ICE, f"sqlite:///{small_db}", tmp_path / "out", "--mapping", str(mapping)) == exit_codes.INPUT
     assert "1 key(s) of the record table repeat: incident_id must name one record" in capsys.readouterr().err
+
+
+def _range_digests(url: str, mapping, keys_per_chunk: int) -> list[str]:
+    """Each key range's digest, read here as a worker reads it."""
+    _, chunks, _ = scan_sql(0, url, mapping, keys_per_chunk=keys_per_chunk)
+    reader, digests = SqlRowReader(), []
+    for chunk in chunks:
+        digest = hashlib.sha256()
+        assert len(list(reader.rows(chunk, digest))) == chunk.rows
+        digests.append(digest.hexdigest())
+    reader.close()
+    return digests
+
+
+def _proof(out: Path) -> str:
+    return read_manifest(out)["inputs"][0]["sha256"]
+
+
+def test_a_database_is_proved_by_its_rows_as_the_workers_read_them(small_db, tmp_path):
+    """The manifest's sha256 of a database chains the digests of its key ranges' rows in key order:
+    the same on one worker or two, and a changed cell changes it."""
+    url = f"sqlite:///{small_db}"
+    mapping = load_mapping(str(PARS)).mapping
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert _run(ICE, url, one, "--mapping", str(PARS)) == exit_codes.OK
+    assert _run(ICE, url, two, "--mapping", str(PARS),
+                "--direct_running_mode=multi_processing", "--direct_num_workers=2") == exit_codes.OK
+    assert _proof(one) == _proof(two) == chained_digest(_range_digests(url, mapping, KEYS_PER_CHUNK))
+    with sqlite3.connect(small_db) as connection:
+        connection.execute("UPDATE incidents SET narrative = narrative || '.' WHERE incident_id = 7")
+    changed = tmp_path / "changed"
+    assert _run(ICE, url, changed, "--mapping", str(PARS)) == exit_codes.OK
+    assert _proof(changed) != _proof(one)
+
+
+def test_the_proof_chains_every_key_range_in_key_order_wherever_each_was_read(small_db, tmp_path, monkeypatch):
+    url = f"sqlite:///{small_db}"
+    mapping = load_mapping(str(PARS)).mapping
+    monkeypatch.setattr(SqlLayout, "keys_per_chunk", 6)
+    digests = _range_digests(url, mapping, 6)
+    assert len(set(digests)) == 4
+    inputs = resolve_inputs(url, mapping)
+    with TestPipeline() as p:
+        read = p | ReadInputs(tuple(inputs), str(tmp_path), mapping)
+        assert_that(read[PROOFS], equal_to([(0, chained_digest(digests), 20, None)]), label="proofs")
+        assert_that(read["elements"] | beam.Map(lambda row: row.src), equal_to([(0, n) for n in range(1, 21)]),
+                    label="rows")
+
+
+def test_a_key_range_that_changed_after_it_was_listed_fails_the_job_as_unreadable(small_db):
+    url = f"sqlite:///{small_db}"
+    _, chunks, _ = scan_sql(0, url, load_mapping(str(PARS)).mapping, keys_per_chunk=8)
+    with sqlite3.connect(small_db) as connection:
+        connection.execute("DELETE FROM incidents WHERE incident_id = (SELECT MAX(incident_id) FROM incidents)")
+    reader = ReadSqlChunk()
+    reader.setup()
+    try:
+        assert len([e for e in reader.process(chunks[0]) if not isinstance(e, TaggedOutput)]) == 8
+        with pytest.raises(SqlUnreadable, match="database changed while it was read") as raised:
+            list(reader.process(chunks[-1]))
+    finally:
+        reader.teardown()
+    assert worker_environment_problem(raised.value)[1] == exit_codes.INPUT
 
 
 def test_a_password_never_enters_the_pipeline(tmp_path, capsys):
