@@ -14,7 +14,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from pipelines.elements import Row
 from pipelines.read import RecordCounter
-from redaction_rules.row_mapper import cell_text
+from redaction_rules.row_mapper import cell_text, row_text
 
 
 class ParquetUnreadable(ValueError):
@@ -73,6 +73,7 @@ def scan_parquet(index: int, path: str, wanted: list[str],
 def iter_parquet_chunk(chunk: ParquetChunk):
     with _open(chunk.path) as parquet:
         table = parquet.read_row_group(chunk.group, columns=list(chunk.wanted))
-    columns = {name: table.column(name).to_pylist() for name in chunk.wanted}
-    for n in range(table.num_rows):
-        yield Row((chunk.index, chunk.first + n), {name: cell_text(values[n]) for name, values in columns.items()})
+    names = list(chunk.wanted)
+    columns = [table.column(name).to_pylist() for name in names]
+    for n, cells in enumerate(zip(*columns) if columns else [()] * table.num_rows):
+        yield Row((chunk.index, chunk.first + n), dict(zip(names, row_text(cells))))
