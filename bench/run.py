@@ -336,13 +336,11 @@ def render(results: list[dict]) -> str:
             verdict = ("" if target is None else f"  (>= {target}: {'met' if value >= target else 'NOT met'})") + (
                 "" if ceiling is None else f"  (<= {ceiling}: {'met' if value <= ceiling else 'NOT met'})")
             lines.append(f"    {name:<34}{value:>8}{verdict}")
-        worker_peak = max((s["peak_rss_mb"] for s in r["stages"] if s["stage"].startswith(FEEDSHIELD_STAGES)), default=0)
-        lines.append(f"    peak MB in any feedshield process {worker_peak:>8}  (<= {MEMORY_LIMIT_MB}: "
-                     f"{'met' if worker_peak <= MEMORY_LIMIT_MB else 'NOT met'})")
-    if len(results) > 1:
-        def peak(r):
-            return max(s["peak_rss_mb"] for s in r["stages"] if s["stage"].startswith(FEEDSHIELD_STAGES))
-        growth = peak(results[-1]) / peak(results[0]) - 1
+        if _pipeline_peak(r):  # --stages may leave the pipeline out
+            lines.append(f"    peak MB in any feedshield process {_pipeline_peak(r):>8}  (<= {MEMORY_LIMIT_MB}: "
+                         f"{'met' if _pipeline_peak(r) <= MEMORY_LIMIT_MB else 'NOT met'})")
+    if len(results) > 1 and _pipeline_peak(results[0]) and _pipeline_peak(results[-1]):
+        growth = _pipeline_peak(results[-1]) / _pipeline_peak(results[0]) - 1
         lines.append(f"memory growth {results[0]['size']} -> {results[-1]['size']}: {growth:+.1%} "
                      f"(within 10%: {'met' if abs(growth) <= 0.10 else 'NOT met'})")
         for label, growth in driver_growth(results).items():
@@ -387,6 +385,11 @@ STAGE_NAMES = {
 }
 
 
+def _pipeline_peak(result: dict) -> float:
+    """The peak memory of the pipeline's processes at one size; 0 where no pipeline stage ran."""
+    return max((s["peak_rss_mb"] for s in result["stages"] if s["stage"].startswith(FEEDSHIELD_STAGES)), default=0)
+
+
 def markdown(results: list[dict], command: str, machine: str, when: str) -> str:
     """The figures as the README shows them: one column a size, the targets beside the ratios."""
     sizes = [r["size"] for r in results]
@@ -402,10 +405,10 @@ def markdown(results: list[dict], command: str, machine: str, when: str) -> str:
         bound = f"≥ {target}" if target is not None else f"≤ {ceiling}" if ceiling is not None else ""
         rows.append(f"| {name.replace('_', ' ')} | {bound} | "
                     + " | ".join(f"{r['ratios'][name]}" for r in results) + " |")
-    peaks = [max((s["peak_rss_mb"] for s in r["stages"] if s["stage"].startswith(FEEDSHIELD_STAGES)), default=0)
-             for r in results]
-    rows.append(f"| peak MB, any feedshield process | ≤ {MEMORY_LIMIT_MB:,} | " + " | ".join(f"{p:,}" for p in peaks) + " |")
-    if len(results) > 1:
+    peaks = [_pipeline_peak(r) for r in results]
+    if all(peaks):
+        rows.append(f"| peak MB, any feedshield process | ≤ {MEMORY_LIMIT_MB:,} | " + " | ".join(f"{p:,}" for p in peaks) + " |")
+    if len(results) > 1 and all(peaks):
         rows.append(f"| peak memory growth, {sizes[0]:,} → {sizes[-1]:,} | ±10% | "
                     + " | " * (len(sizes) - 1) + f"{peaks[-1] / peaks[0] - 1:+.1%} |")
         for label, growth in driver_growth(results).items():

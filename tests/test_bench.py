@@ -42,6 +42,17 @@ def test_the_benchmark_runs_only_the_stages_asked_for(tmp_path):
     assert all(s["records"] == 30 for s in result["stages"])
 
 
+def test_the_read_stages_alone_run_at_two_sizes_without_a_pipeline_figure(tmp_path, capsys):
+    """The format lines are run by themselves; no pipeline ran, so no memory figure of it is made up."""
+    out, table = tmp_path / "bench.json", tmp_path / "RESULTS.md"
+    assert main(["--sizes", "20", "30", "--stages", "read_sqlite_plain_beam", "read_sqlite_feedshield",
+                 "--json", str(out), "--markdown", str(table)]) == 0
+    results = json.loads(out.read_text())["results"]
+    assert [list(r["ratios"]) for r in results] == [["read_sqlite_over_plain_beam"]] * 2
+    assert "peak MB in any feedshield process" not in capsys.readouterr().out
+    assert "any feedshield process" not in table.read_text() and "memory growth" not in table.read_text()
+
+
 def test_the_stage_breakdown_times_every_step_and_recognizer(capsys):
     from bench.stages import main as stages
     from redaction_rules.engine import load_engine_config
