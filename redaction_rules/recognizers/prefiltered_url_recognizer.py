@@ -3,12 +3,12 @@
 Its patterns have no anchor: at every position the regex engine tries up to
 253 host characters and then a thousand top-level domains, about 0.7 ms on
 a narrative that holds an e-mail address, and nothing on one without a dot
-followed by a letter, which is skipped. No
-character any of its patterns matches is a space, so every match lies in
-one run of non-space characters, and every match holds a dot followed by a
-letter (each top-level domain starts with one). The patterns therefore run
-on the text with every other run blanked out, position for position: the
-matches, and so the results, are Presidio's.
+followed by a letter, which is skipped. No character any of its patterns
+matches is a space, so every match lies in one run of non-space
+characters, and every match holds a dot followed by a letter (each
+top-level domain starts with one). The patterns therefore run on the text
+with every other run blanked out, position for position: the matches, and
+so the results, are Presidio's.
 """
 import re
 
